@@ -1,0 +1,1 @@
+"""Registry entries, one module per experiment family; each module defines EXPERIMENTS."""

@@ -1,0 +1,218 @@
+"""The headless command line: `ch11-tutor run|runs|show|stop|experiments`. Never imports TF to list or show."""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from engine import data as mnist_data
+from engine.errors import TutorError
+from engine.registry import experiments, get_experiment, resolve_spec
+from engine.runs import LOG, RunStore
+
+EPILOG = """examples:
+  ch11-tutor run base --preset batchnorm
+  ch11-tutor run base --learning-rate 0.0005 --epochs 30
+  ch11-tutor run base --quick --json
+  ch11-tutor runs
+  ch11-tutor show 20261129-1200"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (experiment parameters are parsed separately, from the registry)."""
+    parser = argparse.ArgumentParser(prog="ch11-tutor", epilog=EPILOG,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter,
+                                     description="Learn 'Training Deep Neural Networks' with live experiments. "
+                                                 "With no command, opens the app.")
+    parser.add_argument("--home", help="folder for runs and progress (default: $CH11_TUTOR_HOME or the "
+                                       "user data folder)")
+    sub = parser.add_subparsers(dest="command")
+    run = sub.add_parser("run", help="train an experiment headless",
+                         description="Train an experiment. Parameters: --NAME VALUE or --set NAME=VALUE "
+                                     "(see `ch11-tutor experiments ID`).")
+    run.add_argument("experiment")
+    run.add_argument("--preset")
+    run.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="set a parameter")
+    run.add_argument("--quick", action="store_true", help="tiny data and few epochs (seconds)")
+    run.add_argument("--json", action="store_true", help="stream the events as JSON lines")
+    run.add_argument("--data", help=f"MNIST .npz file (default: ${mnist_data.DATA_ENV}, the Keras cache, "
+                                    "then the bundled copy)")
+    run.add_argument("--run-id", help=argparse.SUPPRESS)  # the TUI names the folder it will follow
+    sub.add_parser("runs", help="list runs as a table").add_argument("--json", action="store_true")
+    show = sub.add_parser("show", help="one run's summary and history")
+    show.add_argument("run_id")
+    show.add_argument("--json", action="store_true")
+    stop = sub.add_parser("stop", help="ask a running run to stop after the current batch")
+    stop.add_argument("run_id")
+    exps = sub.add_parser("experiments", help="list experiments, or one experiment's parameters")
+    exps.add_argument("experiment", nargs="?")
+    return parser
+
+
+def parse_param_flags(tokens: list[str], assignments: list[str]) -> dict[str, str]:
+    """`--name value`, `--name=value` and `--set name=value` into {name: text}."""
+    values: dict[str, str] = {}
+    for item in assignments:
+        if "=" not in item:
+            raise TutorError(f"--set expects NAME=VALUE (got '{item}').")
+        name, value = item.split("=", 1)
+        values[name.strip()] = value
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        if not token.startswith("--") or token == "--":
+            raise TutorError(f"Unexpected argument '{token}'; parameters look like --name value.")
+        if "=" in token:
+            name, value = token[2:].split("=", 1)
+            i += 1
+        elif i + 1 < len(tokens):
+            name, value = token[2:], tokens[i + 1]
+            i += 2
+        else:
+            raise TutorError(f"Parameter {token} needs a value.")
+        values[name] = value
+    return values
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point for the headless commands; returns the process exit code."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    try:
+        if args.command != "run" and extra:
+            parser.error(f"unrecognized arguments: {' '.join(extra)}")
+        if args.command is None:
+            parser.print_help()
+            return 0
+        return COMMANDS[args.command](args, extra)
+    except TutorError as error:
+        print(f"ch11-tutor: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("ch11-tutor: interrupted.", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+def cmd_run(args: argparse.Namespace, extra: list[str]) -> int:
+    """Validate everything, then train in this process, showing progress as events arrive."""
+    from engine.cli_display import JsonDisplay, PlainDisplay, RichDisplay
+    from engine.execute import EXIT_CODES, execute
+
+    spec = resolve_spec(args.experiment, args.preset, parse_param_flags(extra, args.set), args.quick, args.data)
+    mnist_data.locate(spec.data)  # a missing --data file is refused before any folder is made
+    if args.json:
+        display: Any = JsonDisplay()
+    elif sys.stdout.isatty():
+        display = RichDisplay()
+    else:
+        display = PlainDisplay()
+    status, path = execute(spec, args.home, args.run_id, [display], argv=["ch11-tutor", *sys.argv[1:]],
+                           on_created=_send_stderr_to_log)
+    return EXIT_CODES[status]
+
+
+def _send_stderr_to_log(run_dir: Path) -> None:
+    """TensorFlow's C++ logs go to fd 2: send them to the run's output.log, not the terminal."""
+    log = os.open(run_dir / LOG, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    sys.stderr.flush()
+    os.dup2(log, 2)
+    os.close(log)
+
+
+def cmd_runs(args: argparse.Namespace, extra: list[str]) -> int:
+    """Print the runs table."""
+    rows = RunStore(args.home).list()
+    if args.json:
+        print(json.dumps([_row_json(r) for r in rows], indent=2))
+        return 0
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"Runs in {RunStore(args.home).root}")
+    for column in ("run", "experiment", "preset", "status", "best val acc", "test acc", "epochs", "seconds"):
+        table.add_column(column, justify="right" if column in ("epochs", "seconds") else "left")
+    for r in rows:
+        table.add_row(r.run_id, r.experiment, r.preset, r.status, _pct(r.best_val_accuracy), _pct(r.test_accuracy),
+                      str(r.epochs or ""), f"{r.seconds:.1f}" if r.seconds else "")
+    Console().print(table if rows else "No runs yet; start one with `ch11-tutor run base --quick`.")
+    return 0
+
+
+def cmd_show(args: argparse.Namespace, extra: list[str]) -> int:
+    """Print one run's summary and per-epoch history."""
+    store = RunStore(args.home)
+    path = store.path_of(args.run_id)
+    row = store.summary(path)
+    history = store.history(path)
+    if args.json:
+        print(json.dumps({**_row_json(row), "result": store.result(path), "history": history}, indent=2))
+        return 0
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    console.print(f"[bold]{row.run_id}[/]  {row.experiment} ({row.preset})  status: {row.status}")
+    if row.problem:
+        console.print(f"problem: {row.problem}")
+    console.print("params: " + ", ".join(f"{k}={v}" for k, v in row.params.items()))
+    console.print(f"test accuracy {_pct(row.test_accuracy)}, best validation accuracy "
+                  f"{_pct(row.best_val_accuracy)}, {row.epochs or 0} epochs, {row.seconds or 0:.1f}s")
+    for series, curve in history.items():
+        table = Table(title=f"history {series}".strip())
+        columns = ["epoch"] + [c for c in curve if c != "epoch"]
+        for column in columns:
+            table.add_column(column, justify="right")
+        for i in range(len(curve["epoch"])):
+            table.add_row(*[_num(curve[c][i]) for c in columns])
+        console.print(table)
+    return 0
+
+
+def cmd_stop(args: argparse.Namespace, extra: list[str]) -> int:
+    """Ask a run to stop; it keeps its best checkpoint and is marked cancelled."""
+    store = RunStore(args.home)
+    path = store.path_of(args.run_id)
+    if store.request_stop(path):
+        print(f"Asked run {path.name} to stop after the current batch.")
+    else:
+        print(f"Run {path.name} is not running; left a stop file in case it starts.")
+    return 0
+
+
+def cmd_experiments(args: argparse.Namespace, extra: list[str]) -> int:
+    """List the registry, or one experiment's parameters and presets."""
+    if args.experiment:
+        exp = get_experiment(args.experiment)
+        print(f"{exp.id}: {exp.title} (question {exp.question})\n{exp.summary}\n")
+        print("presets: " + ", ".join(f"{name}" + (f" ({exp.preset_help[name]})" if name in exp.preset_help else "")
+                                     for name in exp.presets))
+        print("parameters:")
+        for p in exp.params:
+            print(f"  --{p.name.replace('_', '-'):22} default {p.default!r:10} {p.allowed()}; {p.help}")
+        return 0
+    for exp in experiments():
+        print(f"{exp.id:18} Q{exp.question}  {exp.title}   presets: {', '.join(exp.presets)}")
+    return 0
+
+
+COMMANDS = {"run": cmd_run, "runs": cmd_runs, "show": cmd_show, "stop": cmd_stop, "experiments": cmd_experiments}
+
+
+def _row_json(row: Any) -> dict[str, Any]:
+    return {"run_id": row.run_id, "experiment": row.experiment, "preset": row.preset, "status": row.status,
+            "best_val_accuracy": row.best_val_accuracy, "test_accuracy": row.test_accuracy,
+            "epochs": row.epochs, "seconds": row.seconds, "problem": row.problem, "path": str(row.path)}
+
+
+def _pct(value: float | None) -> str:
+    return f"{value:.2%}" if isinstance(value, (int, float)) else ""
+
+
+def _num(value: Any) -> str:
+    return f"{value:.4f}" if isinstance(value, float) else str(value if value is not None else "")

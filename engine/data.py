@@ -1,0 +1,175 @@
+"""MNIST for the exercises: find the file, check it, and cut the splits the chapter needs.
+
+Sources, in order: an explicit path (flag, or $CH11_TUTOR_DATA), the Keras cache
+~/.keras/datasets/mnist.npz, then the copy bundled in the package (checked by sha256).
+NumPy only: loading data never imports TensorFlow.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import zipfile
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from engine.errors import DataError
+
+DATA_ENV = "CH11_TUTOR_DATA"
+BUNDLED_SHA256 = "06af5dfe73b70e3bc1c36439982b18a8d76803db9b544f6fdf838a37fbb01b64"
+BUNDLED_PATH = Path(__file__).with_name("data") / "mnist.npz"
+KERAS_CACHE = Path("~/.keras/datasets/mnist.npz")
+SHAPES = {"x_train": (60000, 28, 28), "y_train": (60000,), "x_test": (10000, 28, 28), "y_test": (10000,)}
+VALIDATION_SEED = 1234  # one fixed validation split, so runs with different seeds stay comparable
+
+
+@dataclass(frozen=True)
+class DataSource:
+    """Which MNIST file a run uses and why."""
+
+    kind: str  # "flag", "env", "keras-cache" or "bundled"
+    path: Path
+
+    def describe(self) -> dict[str, str]:
+        """A plain dict for events."""
+        return {"kind": self.kind, "path": str(self.path)}
+
+
+@dataclass(frozen=True)
+class Mnist:
+    """The four MNIST arrays plus where they came from."""
+
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_test: np.ndarray
+    y_test: np.ndarray
+    source: DataSource
+    sha256: str
+
+
+@dataclass(frozen=True)
+class Split:
+    """Train / validation / test arrays for one task, labels already 0-based."""
+
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_val: np.ndarray
+    y_val: np.ndarray
+    x_test: np.ndarray
+    y_test: np.ndarray
+
+    def sizes(self) -> dict[str, int]:
+        """Image counts, for events and results."""
+        return {"train": len(self.y_train), "val": len(self.y_val), "test": len(self.y_test)}
+
+
+def locate(explicit: str | os.PathLike | None = None) -> DataSource:
+    """Pick the MNIST file: explicit path, then $CH11_TUTOR_DATA, the Keras cache, the bundled copy."""
+    if explicit:
+        return _must_exist(DataSource("flag", Path(explicit).expanduser()), "--data")
+    env = os.environ.get(DATA_ENV)
+    if env:
+        return _must_exist(DataSource("env", Path(env).expanduser()), f"${DATA_ENV}")
+    cache = KERAS_CACHE.expanduser()
+    if cache.is_file():
+        return DataSource("keras-cache", cache)
+    return DataSource("bundled", BUNDLED_PATH)
+
+
+def _must_exist(source: DataSource, via: str) -> DataSource:
+    if not source.path.is_file():
+        raise DataError(f"MNIST file {source.path} (from {via}) does not exist; "
+                        f"give the path of an existing mnist.npz, or leave {via} unset to use the bundled copy.")
+    return source
+
+
+def load(explicit: str | os.PathLike | None = None) -> Mnist:
+    """Load and check MNIST from the first available source."""
+    source = locate(explicit)
+    stat = source.path.stat()
+    return _load_checked(source, stat.st_size, stat.st_mtime_ns)
+
+
+@lru_cache(maxsize=2)
+def _load_checked(source: DataSource, size: int, mtime_ns: int) -> Mnist:
+    path = source.path
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise DataError(f"MNIST file {path} cannot be read ({error.strerror}); check its permissions.") from None
+    digest = hashlib.sha256(raw).hexdigest()
+    if source.kind == "bundled" and digest != BUNDLED_SHA256:
+        raise DataError(f"The bundled MNIST file {path} is damaged (sha256 {digest[:12]}… does not match); "
+                        "reinstall ch11-tutor.")
+    try:
+        with np.load(path, allow_pickle=False) as archive:
+            arrays = {name: archive[name] for name in SHAPES if name in archive.files}
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError) as error:
+        raise DataError(f"MNIST file {path} is not a readable .npz archive ({_short(error)}); "
+                        "it may be truncated — replace it or remove it to use the bundled copy.") from None
+    for name, shape in SHAPES.items():
+        if name not in arrays:
+            raise DataError(f"MNIST file {path} has no '{name}' array; it must hold x_train, y_train, x_test, y_test.")
+        if arrays[name].shape != shape:
+            raise DataError(f"MNIST file {path}: '{name}' has shape {arrays[name].shape}, expected {shape}.")
+        if arrays[name].dtype != np.uint8:
+            raise DataError(f"MNIST file {path}: '{name}' has dtype {arrays[name].dtype}, expected uint8.")
+    for name in ("y_train", "y_test"):
+        if arrays[name].max() > 9:
+            raise DataError(f"MNIST file {path}: '{name}' holds labels above 9; it is not MNIST.")
+    return Mnist(arrays["x_train"], arrays["y_train"], arrays["x_test"], arrays["y_test"], source, digest)
+
+
+def _short(error: Exception) -> str:
+    return str(error).splitlines()[0][:80] or type(error).__name__
+
+
+def digits_split(mnist: Mnist, digits: range, val_fraction: float = 1 / 6, subset: int = 0,
+                 seed: int = VALIDATION_SEED) -> Split:
+    """Images of the given digits, labels shifted to start at 0 (5–9 become 0–4).
+
+    Validation is a fixed seeded sample of the training images (disjoint from the rest).
+    `subset` > 0 keeps at most that many training images per digit (and a fifth as many for
+    validation and test), for quick runs and tests.
+    """
+    low = digits.start
+    train_pos = np.flatnonzero(np.isin(mnist.y_train, list(digits)))
+    test_pos = np.flatnonzero(np.isin(mnist.y_test, list(digits)))
+    rng = np.random.default_rng(seed)
+    shuffled = rng.permutation(train_pos)
+    n_val = int(round(len(shuffled) * val_fraction))
+    val_pos, train_pos = np.sort(shuffled[:n_val]), np.sort(shuffled[n_val:])
+    if subset:
+        small = max(subset // 5, 10)
+        train_pos = _first_per_class(mnist.y_train, train_pos, subset)
+        val_pos = _first_per_class(mnist.y_train, val_pos, small)
+        test_pos = _first_per_class(mnist.y_test, test_pos, small)
+    return Split(mnist.x_train[train_pos], (mnist.y_train[train_pos] - low).astype(np.int32),
+                 mnist.x_train[val_pos], (mnist.y_train[val_pos] - low).astype(np.int32),
+                 mnist.x_test[test_pos], (mnist.y_test[test_pos] - low).astype(np.int32))
+
+
+def _first_per_class(labels: np.ndarray, positions: np.ndarray, per_class: int) -> np.ndarray:
+    keep = [positions[labels[positions] == c][:per_class] for c in np.unique(labels[positions])]
+    return np.sort(np.concatenate(keep))
+
+
+def sample_per_class(labels: np.ndarray, n_train: int, n_val: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Positions of n_train training and n_val validation images per class, disjoint, seeded.
+
+    Positions index into `labels` (never label values), so the result can index the image array
+    that `labels` belongs to.
+    """
+    rng = np.random.default_rng(seed)
+    train, val = [], []
+    for label in np.unique(labels):
+        positions = np.flatnonzero(labels == label)
+        if len(positions) < n_train + n_val:
+            raise DataError(f"Only {len(positions)} images of class {label} are available; "
+                            f"{n_train} training + {n_val} validation were asked for.")
+        chosen = rng.permutation(positions)
+        train.append(chosen[:n_train])
+        val.append(chosen[n_train:n_train + n_val])
+    return np.sort(np.concatenate(train)), np.sort(np.concatenate(val))

@@ -1,0 +1,126 @@
+"""Runs one spec in this process: run folder, events, signals, result.json. The child side of a run."""
+from __future__ import annotations
+
+import importlib
+import os
+import signal
+import sys
+import time
+import traceback
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from engine.atomic import write_json_atomic
+from engine.context import RunContext, StopFlag
+from engine.errors import StopRequested, TutorError
+from engine.events import EventWriter, Listener
+from engine.registry import RunSpec, get_experiment
+from engine.runs import EVENTS, RESULT, STOP, RunStore
+
+EXIT_CODES = {"finished": 0, "failed": 1, "cancelled": 130}
+
+
+def quiet_tensorflow() -> None:
+    """Set TensorFlow's logging and GPU memory behaviour before it is imported."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    os.environ.setdefault("TF_FORCE_GPU_ALLOW_GROWTH", "true")  # two runs can share one card
+    os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+
+
+def load_runner(spec: RunSpec) -> Callable[[RunContext], dict[str, Any]]:
+    """Import the experiment's runner function (this is where TensorFlow gets imported)."""
+    module_name, function = get_experiment(spec.experiment).runner.split(":")
+    return getattr(importlib.import_module(module_name), function)
+
+
+def execute(spec: RunSpec, home: str | os.PathLike | None = None, run_id: str | None = None,
+            listeners: Iterable[Listener] = (), argv: list[str] | None = None,
+            on_created: Callable[[Path], None] | None = None) -> tuple[str, Path]:
+    """Run a spec to its end and return (status, run folder). Never raises for a failed run."""
+    quiet_tensorflow()
+    store = RunStore(home)
+    path = store.create(spec, run_id)
+    store.mark_process(path, argv)
+    if on_created:
+        on_created(path)
+    events = EventWriter(path / EVENTS, listeners)
+    stop = StopFlag(path / STOP)
+    ctx = RunContext(spec, path, events, stop, Path(home) if home else None)
+    restore = _install_signal_handlers(stop, events)
+    started = time.time()
+    events.emit("run_started", run_id=path.name, experiment=spec.experiment, preset=spec.preset,
+                params=dict(spec.params), quick=spec.quick, pid=os.getpid())
+    result: dict[str, Any] = {}
+    error = ""
+    try:
+        ctx.phase("starting TensorFlow")
+        runner = load_runner(spec)
+        ctx.check_stop()
+        result = runner(ctx) or {}
+        status = "cancelled" if stop.requested else "finished"
+    except (StopRequested, KeyboardInterrupt):
+        status = "cancelled"
+    except TutorError as failure:
+        status, error = "failed", str(failure)
+    except Exception as failure:  # the run fails, the process reports it: never a bare traceback
+        status, error = "failed", f"{type(failure).__name__}: {failure}"
+        traceback.print_exc(file=sys.stderr)  # the full story goes to output.log
+    finally:
+        restore()
+    document = {"run_id": path.name, "status": status, "experiment": spec.experiment, "preset": spec.preset,
+                "params": dict(spec.params), "quick": spec.quick, "started": started, "finished": time.time(),
+                "seconds": round(time.time() - started, 3), "devices": _devices()}
+    if error:
+        document["error"] = error
+    document.update(result)
+    document.setdefault("summary", {})
+    write_json_atomic(path / RESULT, events_safe(document))
+    terminal = {"finished": "run_finished", "failed": "run_failed", "cancelled": "run_cancelled"}[status]
+    events.emit(terminal, summary=document["summary"], seconds=document["seconds"],
+                **({"error": error} if error else {}))
+    events.close()
+    return status, path
+
+
+def events_safe(document: dict[str, Any]) -> dict[str, Any]:
+    """result.json goes through the same cleaning as events (numpy values, NaN)."""
+    from engine.events import clean
+
+    return clean(document)
+
+
+def _devices() -> list[str]:
+    """The devices TensorFlow could use, if this run imported it."""
+    tf = sys.modules.get("tensorflow")
+    if tf is None:
+        return []
+    try:
+        gpus = tf.config.list_physical_devices("GPU")
+        names = []
+        for gpu in gpus:
+            details = tf.config.experimental.get_device_details(gpu)
+            names.append(f"GPU: {details.get('device_name', gpu.name)}")
+        return names or ["CPU"]
+    except Exception:  # device queries are best effort; a run must not fail over them
+        return ["CPU"]
+
+
+def _install_signal_handlers(stop: StopFlag, events: EventWriter) -> Callable[[], None]:
+    """First Ctrl-C/SIGTERM: stop at the next batch. A second Ctrl-C: stop now."""
+    def first(signum: int, frame: Any) -> None:
+        if stop.requested and signum == signal.SIGINT:
+            raise KeyboardInterrupt
+        stop.set()
+        events.emit("phase", name="stopping", detail="stop requested; finishing the current batch")
+
+    previous = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        for sig in previous:
+            signal.signal(sig, first)
+    except ValueError:  # not the main thread (a test may run a spec in a thread): no handlers
+        return lambda: None
+
+    def restore() -> None:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    return restore

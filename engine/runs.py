@@ -1,0 +1,233 @@
+"""The run store: one folder per run under the runs home, and what can be read back from it.
+
+A folder holds spec.json, process.json (who runs it), events.jsonl, result.json (written
+atomically at the end), output.log, the model files and TensorBoard logs. Status is derived,
+never stored twice: result.json, else a terminal event, else a live process, else "died".
+"""
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from engine.atomic import write_json_atomic
+from engine.errors import RunError
+from engine.events import TERMINAL_TYPES, history_from_events, read_events
+from engine.paths import runs_dir
+from engine.registry import RunSpec
+
+SPEC, PROCESS, EVENTS, RESULT, LOG, STOP = (
+    "spec.json", "process.json", "events.jsonl", "result.json", "output.log", "STOP")
+STATUSES = ("running", "finished", "cancelled", "failed", "died", "broken")
+
+
+@dataclass
+class RunSummary:
+    """One row of the runs table."""
+
+    run_id: str
+    path: Path
+    experiment: str = "?"
+    preset: str = "?"
+    status: str = "broken"
+    started: float | None = None
+    best_val_accuracy: float | None = None
+    test_accuracy: float | None = None
+    epochs: int | None = None
+    seconds: float | None = None
+    problem: str = ""  # why a run is broken or failed, in one sentence
+    params: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def seconds_per_epoch(self) -> float | None:
+        """Wall seconds per epoch, when both are known."""
+        if self.seconds and self.epochs:
+            return self.seconds / self.epochs
+        return None
+
+
+def new_run_id(spec: RunSpec) -> str:
+    """A sortable, readable, unique id: time, experiment, preset and a random suffix."""
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    return f"{stamp}-{spec.experiment}-{spec.preset}-{secrets.token_hex(2)}"
+
+
+def process_start_ticks(pid: int) -> int | None:
+    """The kernel's start time of a process, to tell a live run from a reused pid."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            stat = handle.read().decode(errors="replace")
+        return int(stat.rsplit(")", 1)[1].split()[19])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def process_alive(info: dict[str, Any]) -> bool:
+    """Whether the process recorded in process.json is still the one running."""
+    pid = info.get("pid")
+    if not isinstance(pid, int):
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    ticks = process_start_ticks(pid)
+    recorded = info.get("start_ticks")
+    if ticks is not None and recorded is not None and ticks != recorded:
+        return False  # the pid now belongs to another process
+    if ticks is not None:
+        try:
+            with open(f"/proc/{pid}/stat", "rb") as handle:
+                if handle.read().rsplit(b")", 1)[1].split()[0] == b"Z":
+                    return False  # a zombie has finished; only its parent has not reaped it yet
+        except OSError:
+            pass
+    return True
+
+
+class RunStore:
+    """Creates run folders and reads them back (runs, history, results)."""
+
+    def __init__(self, home: str | os.PathLike | None = None) -> None:
+        self.root = runs_dir(home)
+
+    def create(self, spec: RunSpec, run_id: str | None = None) -> Path:
+        """Make a run folder and write its spec; an existing id may only be an empty folder."""
+        run_id = run_id or new_run_id(spec)
+        if "/" in run_id or run_id.startswith("."):
+            raise RunError(f"'{run_id}' is not a valid run id.")
+        path = self.root / run_id
+        if (path / SPEC).exists():
+            raise RunError(f"Run {run_id} already exists in {self.root}; choose another id.")
+        path.mkdir(parents=True, exist_ok=True)
+        write_json_atomic(path / SPEC, {"run_id": run_id, **spec.to_json()})
+        return path
+
+    def mark_process(self, path: Path, argv: list[str] | None = None) -> None:
+        """Record this process as the one running the run."""
+        pid = os.getpid()
+        write_json_atomic(path / PROCESS, {"pid": pid, "start_ticks": process_start_ticks(pid),
+                                           "started": time.time(), "argv": argv or []})
+
+    def path_of(self, run_id: str) -> Path:
+        """A run's folder by id or unique id prefix/suffix, or a RunError saying what to do."""
+        exact = self.root / run_id
+        if exact.is_dir():
+            return exact
+        matches = [p for p in self._folders() if p.name.startswith(run_id) or p.name.endswith(run_id)]
+        if len(matches) == 1:
+            return matches[0]
+        if not matches:
+            raise RunError(f"No run '{run_id}' in {self.root}; `ch11-tutor runs` lists the runs.")
+        raise RunError(f"'{run_id}' matches {len(matches)} runs; give more of the id.")
+
+    def _folders(self) -> list[Path]:
+        if not self.root.is_dir():
+            return []
+        return sorted(p for p in self.root.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+    def list(self) -> list[RunSummary]:
+        """Every run, oldest first; broken folders are listed as broken, never raised."""
+        return [self.summary(path) for path in self._folders()]
+
+    def summary(self, path: Path) -> RunSummary:
+        """Read a run folder into a table row."""
+        row = RunSummary(run_id=path.name, path=path)
+        try:
+            spec = json.loads((path / SPEC).read_text(encoding="utf-8"))
+            row.experiment = str(spec["experiment"])
+            row.preset = str(spec.get("preset", "?"))
+            row.params = dict(spec.get("params", {}))
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            row.problem = f"spec.json is missing or unreadable ({type(error).__name__})"
+            return row
+        row.status, row.problem = self.status(path)
+        result = self.result(path)
+        events, _ = read_events(path / EVENTS)
+        started = next((e for e in events if e["type"] == "run_started"), None)
+        row.started = (started or {}).get("time") or _mtime(path / SPEC)
+        if result:
+            summary = result.get("summary", {})
+            row.best_val_accuracy = summary.get("best_val_accuracy")
+            row.test_accuracy = summary.get("test_accuracy")
+            row.epochs = summary.get("epochs")
+            row.seconds = result.get("seconds")
+        else:
+            epochs = [e for e in events if e["type"] == "epoch_end"]
+            vals = [e.get("metrics", {}).get("val_accuracy") for e in epochs]
+            vals = [v for v in vals if isinstance(v, (int, float))]
+            row.best_val_accuracy = max(vals) if vals else None
+            row.epochs = len(epochs) or None
+            if events and row.started:
+                row.seconds = round(events[-1]["time"] - row.started, 1)
+        return row
+
+    def status(self, path: Path) -> tuple[str, str]:
+        """(status, problem) derived from the folder's files and the recorded process."""
+        result = self.result(path)
+        if result and result.get("status") in STATUSES:
+            return result["status"], str(result.get("error", ""))
+        events, _ = read_events(path / EVENTS)
+        terminal = next((e for e in reversed(events) if e["type"] in TERMINAL_TYPES), None)
+        if terminal:
+            status = terminal["type"].removeprefix("run_")
+            return status, str(terminal.get("error", ""))
+        info = _read_json(path / PROCESS)
+        if info is None:
+            if time.time() - (_mtime(path / SPEC) or 0) < 30:
+                return "running", ""  # just created: the process is still starting
+            return "died", "the run never started a process"
+        if process_alive(info):
+            return "running", ""
+        return "died", "its process ended without finishing; see output.log in the run folder"
+
+    def result(self, path: Path) -> dict[str, Any] | None:
+        """result.json, or None if absent or unreadable."""
+        return _read_json(path / RESULT)
+
+    def history(self, path: Path) -> dict[str, dict[str, list]]:
+        """Learning curves by series, rebuilt from events.jsonl."""
+        events, _ = read_events(path / EVENTS)
+        return history_from_events(events)
+
+    def spec(self, path: Path) -> RunSpec:
+        """The run's spec, re-validated against the registry."""
+        data = _read_json(path / SPEC)
+        if data is None:
+            raise RunError(f"Run folder {path} has no readable spec.json; it cannot be reused.")
+        return RunSpec.from_json(data)
+
+    def request_stop(self, path: Path) -> bool:
+        """Ask a running run to stop at the next batch: a stop file plus SIGINT to its process."""
+        (path / STOP).touch()
+        info = _read_json(path / PROCESS)
+        if info and process_alive(info):
+            import signal
+
+            try:
+                os.kill(info["pid"], signal.SIGINT)
+            except OSError:
+                pass
+            return True
+        return False
+
+
+def _read_json(path: Path) -> dict[str, Any] | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _mtime(path: Path) -> float | None:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return None

@@ -1,0 +1,1 @@
+"""TensorFlow-side helpers shared by experiments: input pipelines, callbacks, evaluation."""

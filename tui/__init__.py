@@ -1,0 +1,1 @@
+"""The ch11-tutor Textual app (never imports TensorFlow)."""
