@@ -127,7 +127,8 @@ def _split_front_matter(name: str, text: str) -> tuple[dict, str]:
     else:
         raise ContentError(f"{name}: front matter has no closing '+++' line")
     try:
-        meta = tomllib.loads("".join(lines[1:i]))
+        # A blank first line stands in for the opening '+++', so TOML errors give file line numbers.
+        meta = tomllib.loads("\n" + "".join(lines[1:i]))
     except tomllib.TOMLDecodeError as exc:
         raise ContentError(f"{name}: front matter is not valid TOML ({exc})") from exc
     return meta, "".join(lines[i + 1 :])
