@@ -1,0 +1,196 @@
+"""The ch11-tutor app: composes the screens as modes and routes requests between them.
+
+Nothing here imports TensorFlow, and the engine's run machinery is imported only when a screen
+first needs it, so the first screen paints in a fraction of a second.
+"""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterable
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.events import Resize
+from textual.screen import Screen
+
+from content import Question, load_questions
+from engine.errors import TutorError
+from engine.paths import tutor_home
+from tui.progress import FILE_NAME, Progress
+from tui.screens.help import HelpScreen
+from tui.screens.questions import QuestionsScreen
+from tui.widgets.dialogs import QuitScreen
+from tui.widgets.too_small import TooSmallScreen, too_small
+
+if TYPE_CHECKING:
+    from engine.registry import RunSpec
+    from tui.run_manager import RunManager
+    from tui.screens.lab import LabScreen
+
+LIGHT, DARK = "textual-light", "textual-dark"
+
+
+class TutorApp(App[int]):
+    """Questions, lab, runs and help; runs themselves train in child processes."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "ch11-tutor"
+    DEFAULT_MODE = "questions"
+    BINDINGS = [
+        Binding("q", "switch_mode('questions')", "Questions"),
+        Binding("l", "switch_mode('lab')", "Lab"),
+        Binding("r", "switch_mode('runs')", "Runs"),
+        Binding("question_mark,f1", "help", "Help"),
+        Binding("t", "toggle_theme", "Light/dark", show=False),  # the footer is full; Help lists it
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+    ]
+
+    def __init__(self, home: str | Path | None = None, questions: list[Question] | None = None,
+                 progress: Progress | None = None) -> None:
+        super().__init__()
+        self.home = str(home) if home else None
+        self.questions = questions if questions is not None else load_questions()
+        self.progress = progress or Progress.load(tutor_home(home) / FILE_NAME)
+        self._run_manager: RunManager | None = None
+        self._lab: LabScreen | None = None
+        self._too_small: TooSmallScreen | None = None
+        self.add_mode("questions", lambda: QuestionsScreen(self.questions, self.progress))
+        self.add_mode("lab", self._lab_screen)
+        self.add_mode("runs", _runs_screen)
+
+    def on_mount(self) -> None:
+        if self.progress.theme in self.available_themes:
+            self.theme = self.progress.theme
+        if self.progress.notice:
+            self.notify(self.progress.notice, title="Progress set aside", severity="warning", timeout=15)
+        self._check_size(self.size.width, self.size.height)
+
+    def watch_theme(self, theme: str) -> None:
+        self.progress.set_theme(theme)
+
+    # What screens may ask of the app -------------------------------------------------------------
+
+    @property
+    def run_manager(self) -> "RunManager":
+        """Starts and follows runs; created on first use so that startup stays light."""
+        if self._run_manager is None:
+            from tui.run_manager import RunManager
+
+            self._run_manager = RunManager(self, self.home)
+        return self._run_manager
+
+    def launch(self, spec: "RunSpec") -> str:
+        """Start a run in a child process; returns its run id."""
+        return self.run_manager.launch(spec)
+
+    def launch_experiment(self, experiment_id: str, preset: str | None = None) -> str | None:
+        """Start a registered experiment with a preset's values, or say in one sentence why not."""
+        from engine.registry import resolve_spec
+
+        try:
+            return self.launch(resolve_spec(experiment_id, preset))
+        except TutorError as error:
+            self.notify(str(error), title="Cannot start the run", severity="error", timeout=10)
+            return None
+
+    def open_lab(self, experiment_id: str, preset: str | None = None) -> None:
+        """Show the lab with one experiment and preset chosen."""
+        if self._lab is not None and self._lab.is_mounted:
+            self._lab.select(experiment_id, preset)
+        else:
+            from tui.screens.lab import LabScreen
+
+            self._lab = LabScreen(experiment_id, preset)
+        self.switch_mode("lab")
+
+    def show_run(self, run_id: str) -> None:
+        """Open the live view of one run over the current screen (Escape goes back)."""
+        from tui.screens.run_view import RunViewScreen
+
+        self.push_screen(RunViewScreen(run_id))
+
+    def _lab_screen(self) -> Screen:
+        if self._lab is None:
+            from tui.screens.lab import LabScreen
+
+            self._lab = LabScreen()
+        return self._lab
+
+    # Keys and commands ---------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Hide the key of the mode already shown: the footer has little room at 80 columns."""
+        if action == "switch_mode" and parameters and parameters[0] == self.current_mode:
+            return False
+        return True
+
+    def action_help(self) -> None:
+        """Show every key binding."""
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_toggle_theme(self) -> None:
+        """Switch between the light and the dark theme."""
+        self.theme = LIGHT if self.current_theme.dark else DARK
+
+    async def action_quit(self) -> None:
+        """Quit; with runs still training, ask whether to stop them or leave them running."""
+        live = self.run_manager.live_runs() if self._run_manager is not None else []
+        if not live:
+            self.exit(0)
+            return
+
+        def answer(choice: str | None) -> None:
+            if choice == "stop":
+                for run_id in live:
+                    self.run_manager.stop(run_id)
+            if choice in ("stop", "leave"):
+                self.exit(0)
+
+        if not isinstance(self.screen, QuitScreen):
+            self.push_screen(QuitScreen(live), answer)
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield SystemCommand("Help", "Every key binding of the app", self.action_help)
+        yield SystemCommand("Questions", "The nine questions, hints and answers",
+                            lambda: self.switch_mode("questions"))
+        yield SystemCommand("Lab", "Choose an experiment, set its parameters, launch it",
+                            lambda: self.switch_mode("lab"))
+        yield SystemCommand("Runs", "Every run in one table; compare curves; export CSV",
+                            lambda: self.switch_mode("runs"))
+        yield SystemCommand("Light/dark", "Switch between the light and the dark theme",
+                            self.action_toggle_theme)
+        yield from super().get_system_commands(screen)
+
+    # A terminal too small for the layout gets a message instead ----------------------------------
+
+    def on_resize(self, event: Resize) -> None:
+        self._check_size(event.size.width, event.size.height)
+
+    def _check_size(self, width: int, height: int) -> None:
+        if too_small(width, height):
+            if self._too_small is None:
+                self._too_small = TooSmallScreen()
+                self.push_screen(self._too_small)
+            elif self._too_small.is_mounted:
+                self._too_small.update_size(width, height)
+        elif self._too_small is not None:
+            screen, self._too_small = self._too_small, None
+            screen.dismiss()
+
+
+def _runs_screen() -> Screen:
+    from tui.screens.runs import RunsScreen
+
+    return RunsScreen()
+
+
+def run_app(argv: list[str] | None = None) -> int:
+    """Open the app (`ch11-tutor [--home DIR]`); returns the exit code."""
+    parser = argparse.ArgumentParser(prog="ch11-tutor", description="Open the ch11-tutor app.")
+    parser.add_argument("--home", help="folder for runs and progress (default: $CH11_TUTOR_HOME or the "
+                                       "user data folder)")
+    args = parser.parse_args(argv or [])
+    result = TutorApp(home=args.home).run()
+    return result if isinstance(result, int) else 0
