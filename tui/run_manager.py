@@ -1,12 +1,41 @@
-"""Starts runs as child processes and follows their event files, turning events into messages."""
+"""Starts runs as child processes and follows their event files, turning events into messages.
+
+Reading new lines of an events file is a few microseconds, so a timer on the UI's own loop
+does it (a thread worker could not be cancelled at quit). State lives here; subscribers get a
+`RunUpdated(run_id)` message that collapses with an earlier pending one for the same run, so a
+burst of progress events costs one repaint.
+"""
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from textual.app import App
+from textual.message import Message
+from textual.message_pump import MessagePump
+from textual.timer import Timer
 
-from engine.launcher import RunHandle, attach, start_run
+from engine.errors import TutorError
+from engine.launcher import RunHandle, attach, is_terminal, start_run
 from engine.registry import RunSpec
+from engine.runs import LOG
+from tui.run_state import RunState
+
+POLL_SECONDS = 0.25  # a few reads a second: fresh enough to watch, cheap over SSH
+STATUS_CHECK_SECONDS = 2.0  # how often a silent run's process is checked for having died
+LOG_TAIL_BYTES = 16_384
+
+
+class RunUpdated(Message):
+    """New events arrived for a run; read `RunManager.state(run_id)` for what they changed."""
+
+    def __init__(self, run_id: str) -> None:
+        super().__init__()
+        self.run_id = run_id
+
+    def can_replace(self, message: Message) -> bool:
+        # The state is cumulative, so a newer notice for the same run supersedes an older one.
+        return isinstance(message, RunUpdated) and message.run_id == self.run_id
 
 
 class RunManager:
@@ -16,27 +45,129 @@ class RunManager:
         self.app = app
         self.home = home
         self.handles: dict[str, RunHandle] = {}
+        self.states: dict[str, RunState] = {}
+        self.subscribers: list[MessagePump] = []
+        self._timer: Timer | None = None
+        self._last_status_check: dict[str, float] = {}
 
     def launch(self, spec: RunSpec) -> str:
         """Start a run in a child process and follow it; returns its run id."""
         handle = start_run(spec, self.home)
         self.handles[handle.run_id] = handle
+        self.states[handle.run_id] = RunState(handle.run_id, spec.experiment, spec.preset)
+        self._ensure_timer()
         return handle.run_id
 
-    def follow(self, run_id: str) -> None:
-        """Follow an existing run's events (e.g. one still going after the app was closed)."""
+    def follow(self, run_id: str) -> RunState:
+        """Follow a run's events (one started here, or one still going after the app was closed)."""
         if run_id not in self.handles:
-            handle = attach(run_id, self.home)
+            handle = attach(run_id, self.home)  # raises RunError for an unknown id
             self.handles[handle.run_id] = handle
+            self.states.setdefault(handle.run_id, RunState(handle.run_id))
+            self._read(handle.run_id)
+            run_id = handle.run_id
+        self._ensure_timer()
+        return self.states[run_id]
+
+    def state(self, run_id: str) -> RunState | None:
+        """What is known about a followed run so far."""
+        return self.states.get(run_id)
 
     def live_runs(self) -> list[str]:
-        """Ids of followed runs that are still running."""
-        return [run_id for run_id, handle in self.handles.items() if handle.status() == "running"]
+        """Ids of followed runs that are still running (the app asks about them on quit)."""
+        return [run_id for run_id, state in self.states.items() if not state.finished]
 
     def stop(self, run_id: str) -> None:
         """Ask a run to stop after its current batch (it keeps its best checkpoint)."""
         self.handles[run_id].stop()
 
-    def state(self, run_id: str) -> Any:
-        """What is known about a run so far."""
-        return None
+    def subscribe(self, target: MessagePump) -> None:
+        """Send RunUpdated messages to a screen or widget."""
+        if target not in self.subscribers:
+            self.subscribers.append(target)
+
+    def unsubscribe(self, target: MessagePump) -> None:
+        """Stop sending messages to a screen or widget."""
+        if target in self.subscribers:
+            self.subscribers.remove(target)
+
+    def poll(self) -> list[str]:
+        """Read new events of every unfinished run and notify subscribers; returns the runs changed."""
+        changed = [run_id for run_id, state in list(self.states.items())
+                   if not state.finished and self._read(run_id)]
+        for run_id in changed:
+            for target in list(self.subscribers):
+                target.post_message(RunUpdated(run_id))
+        return changed
+
+    def log_tail(self, run_id: str, lines: int = 200) -> list[str]:
+        """The last lines of a run's output.log (the child's stdout and stderr)."""
+        handle = self.handles.get(run_id)
+        if handle is None:
+            return []
+        try:
+            with open(handle.path / LOG, "rb") as log:
+                log.seek(0, 2)
+                size = log.tell()
+                log.seek(max(0, size - LOG_TAIL_BYTES))
+                text = log.read().decode("utf-8", errors="replace")
+        except OSError:
+            return []
+        return text.splitlines()[-lines:]
+
+    def _read(self, run_id: str) -> bool:
+        """Fold new events into the state; also notice a run whose process died silently."""
+        handle, state = self.handles[run_id], self.states[run_id]
+        before = (state.events_seen, state.bad_lines, state.status)
+        try:
+            events = handle.new_events()
+        except OSError:
+            events = []
+        state.feed(events)
+        state.bad_lines = handle.tail.bad_lines
+        if not any(is_terminal(e) for e in events) and not state.finished:
+            self._check_alive(run_id, handle, state)
+        return (state.events_seen, state.bad_lines, state.status) != before
+
+    def _check_alive(self, run_id: str, handle: RunHandle, state: RunState) -> None:
+        if handle.process is not None and handle.process.poll() is None:
+            return  # our own child is alive, whatever its folder says while it starts up
+        exited = handle.process is not None
+        now = time.monotonic()
+        if not exited and now - self._last_status_check.get(run_id, 0.0) < STATUS_CHECK_SECONDS:
+            return
+        self._last_status_check[run_id] = now
+        if exited:
+            state.feed(handle.new_events())  # the terminal event may have landed just before exit
+            if state.finished:
+                return
+        try:
+            status, problem = handle.store.status(handle.path)
+        except (OSError, TutorError):
+            return
+        if status in ("died", "failed", "broken") or (exited and status != "running"):
+            state.status = status if status != "running" else "died"
+            state.phase, state.phase_detail = state.status, problem
+
+    def _ensure_timer(self) -> None:
+        if self._timer is None and self.app.is_running:
+            self._timer = self.app.set_interval(POLL_SECONDS, self.poll, name="run-manager-poll")
+
+
+def manager_for(app: App) -> RunManager:
+    """The app's run manager: the one the app made, or one made now and kept on the app."""
+    manager = getattr(app, "run_manager", None)
+    if not isinstance(manager, RunManager):
+        manager = RunManager(app)
+        setattr(app, "run_manager", manager)
+    return manager
+
+
+def describe_seconds(seconds: Any) -> str:
+    """A duration as m:ss or h:mm:ss, or a dash when unknown."""
+    if not isinstance(seconds, (int, float)) or seconds < 0:
+        return "–"
+    seconds = int(round(seconds))
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"

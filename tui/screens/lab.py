@@ -1,23 +1,195 @@
 """The lab: choose an experiment and preset, edit its parameters in a checked form, launch it."""
 from __future__ import annotations
 
+from typing import Any
+
 from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Button, Checkbox, Footer, Label, OptionList, Select, Static
+from textual.widgets.option_list import Option
+
+from engine.errors import TutorError
+from engine.registry import Experiment, RunSpec, experiments, get_experiment, resolve_spec
+from tui.run_manager import manager_for
+from tui.widgets.param_field import ParamField
 
 
 class LabScreen(Screen):
     """Experiment and preset pickers, a parameter form built from the registry, and Launch."""
 
+    DEFAULT_CSS = """
+    LabScreen #lab-experiments { width: 30; height: 1fr; border: round $primary 40%; }
+    LabScreen #lab-main { width: 1fr; height: 1fr; padding: 0 1; }
+    LabScreen #lab-title { text-style: bold; height: auto; }
+    LabScreen #lab-summary { color: $text-muted; height: auto; max-height: 3; }
+    LabScreen #lab-preset-row { height: 1; margin-top: 1; }
+    LabScreen #lab-preset-row Label { width: 8; }
+    LabScreen #lab-preset { width: 24; }
+    LabScreen #lab-quick { width: auto; border: none; height: 1; padding: 0 1; }
+    LabScreen #lab-preset-help { color: $text-muted; height: 1; }
+    LabScreen #lab-form { height: 1fr; margin-top: 1; }
+    LabScreen #lab-actions { height: 1; }
+    LabScreen #lab-launch { width: auto; min-width: 12; }
+    LabScreen #lab-message { width: 1fr; padding-left: 1; }
+    LabScreen #lab-message.-error { color: $error; }
+    """
+
+    BINDINGS = [
+        Binding("ctrl+r", "launch", "Launch", priority=True),
+        Binding("ctrl+k", "toggle_quick", "Quick run"),
+        Binding("ctrl+e", "focus_experiments", "Experiments"),
+    ]
+
     def __init__(self, experiment_id: str | None = None, preset: str | None = None) -> None:
         super().__init__()
-        self.experiment_id = experiment_id
+        self.catalog: list[Experiment] = experiments()
+        self.experiment_id = experiment_id or (self.catalog[0].id if self.catalog else None)
         self.preset = preset
+        self.launched: list[str] = []  # run ids started from this screen
 
     def compose(self) -> ComposeResult:
-        yield Static("Lab", id="lab-title")
+        with Horizontal():
+            yield OptionList(*(Option(f"Q{e.question} {e.id}", id=e.id) for e in self.catalog),
+                             id="lab-experiments")
+            with Vertical(id="lab-main"):
+                yield Static("", id="lab-title")
+                yield Static("", id="lab-summary")
+                with Horizontal(id="lab-preset-row"):
+                    yield Label("Preset")
+                    yield Select([], allow_blank=True, compact=True, id="lab-preset")
+                    yield Checkbox("quick (tiny run)", id="lab-quick", compact=True)
+                yield Static("", id="lab-preset-help")
+                yield VerticalScroll(id="lab-form")
+                with Horizontal(id="lab-actions"):
+                    yield Button("Launch", id="lab-launch", variant="success", compact=True)
+                    yield Static("", id="lab-message")
         yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#lab-experiments", OptionList).border_title = "Experiments"
+        if self.experiment_id:
+            self.select(self.experiment_id, self.preset)
+
+    # Choosing an experiment and preset ----------------------------------------------------------
 
     def select(self, experiment_id: str, preset: str | None = None) -> None:
         """Show one experiment with one preset's values in the form."""
-        self.experiment_id, self.preset = experiment_id, preset
+        try:
+            experiment = get_experiment(experiment_id)
+        except TutorError as error:
+            self._say(str(error), error=True)
+            return
+        preset = preset if preset in experiment.presets else experiment.default_preset
+        self.experiment_id, self.preset = experiment.id, preset
+        if not self.is_mounted:
+            return  # on_mount shows it
+        options = self.query_one("#lab-experiments", OptionList)
+        index = options.get_option_index(experiment.id)
+        if options.highlighted != index:
+            options.highlighted = index
+        self.query_one("#lab-title", Static).update(f"{experiment.title}  [{experiment.id}]")
+        self.query_one("#lab-summary", Static).update(experiment.summary)
+        presets = self.query_one("#lab-preset", Select)
+        with presets.prevent(Select.Changed):
+            presets.set_options([(name, name) for name in experiment.presets])
+            presets.value = preset
+        self._show_preset_help(experiment, preset)
+        form = self.query_one("#lab-form", VerticalScroll)
+        form.remove_children()
+        values = self._values(experiment, preset)
+        form.mount_all(ParamField(param, values[param.name]) for param in experiment.params)
+        self._say("")
+
+    def _values(self, experiment: Experiment, preset: str) -> dict[str, Any]:
+        quick = self.query_one("#lab-quick", Checkbox).value
+        return dict(resolve_spec(experiment.id, preset, quick=quick).params)
+
+    def _show_preset_help(self, experiment: Experiment, preset: str) -> None:
+        help_text = experiment.preset_help.get(preset, "")
+        self.query_one("#lab-preset-help", Static).update(f"{preset}: {help_text}" if help_text else "")
+
+    def _refill(self) -> None:
+        """Put the preset's (and quick) values back in the form."""
+        if not self.experiment_id or not self.preset:
+            return
+        values = self._values(get_experiment(self.experiment_id), self.preset)
+        for field in self.query(ParamField):
+            field.set_value(values[field.param.name])
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if event.option.id and event.option.id != self.experiment_id:
+            self.select(event.option.id)
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id == "lab-preset" and isinstance(event.value, str) and event.value != self.preset:
+            self.preset = event.value
+            self._show_preset_help(get_experiment(self.experiment_id or ""), event.value)
+            self._refill()
+
+    def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
+        if event.checkbox.id == "lab-quick":
+            self._refill()
+
+    # Launching -----------------------------------------------------------------------------------
+
+    def spec_from_form(self) -> RunSpec | None:
+        """The run the form describes, or None (with every refusal shown) when a value is bad."""
+        if not self.experiment_id:
+            return None
+        fields = list(self.query(ParamField))
+        bad = [field for field in fields if not field.validate()]
+        if bad:
+            count = "1 value" if len(bad) == 1 else f"{len(bad)} values"
+            self._say(f"Fix {count} before launching: {bad[0].error}", error=True)
+            bad[0].query_one(f"#input-{bad[0].param.name}").focus()
+            return None
+        overrides = {field.param.name: field.text for field in fields}
+        try:
+            return resolve_spec(self.experiment_id, self.preset, overrides,
+                                quick=self.query_one("#lab-quick", Checkbox).value)
+        except TutorError as error:
+            self._say(str(error), error=True)
+            return None
+
+    def action_launch(self) -> None:
+        """Validate the form and start the run in a child process, then show it."""
+        spec = self.spec_from_form()
+        if spec is None:
+            return
+        launch = getattr(self.app, "launch", None)
+        try:
+            run_id = launch(spec) if callable(launch) else manager_for(self.app).launch(spec)
+        except TutorError as error:
+            self._say(str(error), error=True)
+            return
+        if not run_id:
+            return
+        self.launched.append(run_id)
+        self._say(f"Started {run_id}.")
+        show = getattr(self.app, "show_run", None)
+        if callable(show):
+            show(run_id)
+        else:
+            from tui.screens.run_view import RunViewScreen
+
+            self.app.push_screen(RunViewScreen(run_id))
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "lab-launch":
+            event.stop()
+            self.action_launch()
+
+    def action_toggle_quick(self) -> None:
+        box = self.query_one("#lab-quick", Checkbox)
+        box.value = not box.value
+
+    def action_focus_experiments(self) -> None:
+        self.query_one("#lab-experiments", OptionList).focus()
+
+    def _say(self, text: str, error: bool = False) -> None:
+        if self.is_mounted:
+            message = self.query_one("#lab-message", Static)
+            message.update(text)
+            message.set_class(error, "-error")

@@ -1,0 +1,124 @@
+"""The run view follows a run's events: curves, progress, phase, tables, trials, log, cancel."""
+from __future__ import annotations
+
+from fixtures.host import DEMO, PLAIN, TUNE, HostApp, append, copy_runs, events_of, live_run, wait_until
+from textual.widgets import DataTable, Log, Static
+
+from tui.screens.run_view import RunViewScreen
+from tui.widgets.curve_chart import CurveChart
+from tui.widgets.event_table import EventTable
+
+
+def text(screen, selector: str) -> str:
+    return str(screen.query_one(selector, Static).render())
+
+
+async def test_a_finished_run_shows_its_curves_status_and_log(tutor_home):
+    copy_runs(tutor_home, PLAIN)
+    app = HostApp(lambda: RunViewScreen(PLAIN), tutor_home)
+    async with app.run_test(size=(120, 36)) as pilot:
+        view = app.screen
+        await wait_until(pilot, lambda: view.draws > 0)
+        assert "finished" in text(view, "#run-title")
+        loss = view.query_one("#loss-chart", CurveChart)
+        assert loss.plotted == {"train": 6, "val": 6}
+        assert view.query_one("#accuracy-chart", CurveChart).plotted == {"train": 6, "val": 6}
+        assert "epoch 6/6" in text(view, "#run-metrics")
+        assert "val acc 0.9000" in text(view, "#run-metrics")
+        await pilot.press("4")
+        assert any("UserWarning" in line for line in view.query_one("#log", Log).lines)
+
+
+async def test_live_events_update_the_view_and_bad_lines_are_counted(tutor_home):
+    with live_run(tutor_home, "live-base-plain-0001", PLAIN) as folder:
+        app = HostApp(lambda: RunViewScreen("live-base-plain-0001"), tutor_home)
+        recorded = events_of(PLAIN)
+        async with app.run_test(size=(120, 36)) as pilot:
+            view = app.screen
+            manager = app.run_manager
+            await pilot.pause()
+            assert view.query_one("#loss-chart", CurveChart).plotted == {}
+            append(folder, *recorded[:8], "{not json", '["no type"]')  # up to the first epoch_end
+            manager.poll()
+            await wait_until(pilot, lambda: view.query_one("#loss-chart", CurveChart).plotted == {"train": 1, "val": 1})
+            assert "running" in text(view, "#run-title")
+            assert "skipped 2 unreadable event lines" in text(view, "#run-title")
+            assert "training" in text(view, "#run-phase")
+            assert "epoch 1/6" in text(view, "#run-metrics")
+            assert manager.live_runs() == ["live-base-plain-0001"]
+            append(folder, *recorded[8:])
+            manager.poll()
+            await wait_until(pilot, lambda: view.query_one("#loss-chart", CurveChart).plotted == {"train": 6, "val": 6})
+            assert "finished" in text(view, "#run-title")
+            assert manager.live_runs() == []
+
+
+async def test_a_burst_of_events_costs_few_chart_redraws(tutor_home):
+    with live_run(tutor_home, "live-burst-0001", PLAIN) as folder:
+        app = HostApp(lambda: RunViewScreen("live-burst-0001"), tutor_home)
+        recorded = events_of(PLAIN)
+        async with app.run_test(size=(120, 36)) as pilot:
+            view = app.screen
+            await pilot.pause()
+            chart = view.query_one("#loss-chart", CurveChart)
+            before = chart.draws
+            for line in recorded:  # every event polled separately, as fast as the loop allows
+                append(folder, line)
+                app.run_manager.poll()
+            await wait_until(pilot, lambda: chart.plotted == {"train": 6, "val": 6})
+            epochs = sum('"epoch_end"' in line for line in recorded)
+            assert chart.draws - before < epochs  # collapsed messages and throttled redraws
+
+
+async def test_a_tune_run_fills_the_trials_table_and_draws_one_curve_per_trial(tutor_home):
+    copy_runs(tutor_home, TUNE)
+    app = HostApp(lambda: RunViewScreen(TUNE), tutor_home)
+    async with app.run_test(size=(120, 36)) as pilot:
+        view = app.screen
+        await wait_until(pilot, lambda: view.draws > 0)
+        await pilot.press("3")
+        table = view.query_one("#trials", DataTable)
+        assert table.row_count == 3
+        failed = table.get_row("0002")
+        assert failed[1] == "FAILED" and failed[5] == "loss became NaN"
+        assert "units=50" in table.get_row("0000")[4]
+        assert view.query_one("#accuracy-chart", CurveChart).plotted == {"0000": 2, "0001": 2}
+
+
+async def test_a_demo_shows_its_tables_and_charts(tutor_home):
+    copy_runs(tutor_home, DEMO)
+    app = HostApp(lambda: RunViewScreen(DEMO), tutor_home)
+    async with app.run_test(size=(120, 36)) as pilot:
+        view = app.screen
+        await wait_until(pilot, lambda: view.draws > 0)
+        await pilot.press("2")
+        await pilot.pause()
+        table = view.query_one("#table-timing", EventTable)
+        assert table.row_count == 2  # the second table event replaced the first (one row)
+        assert table.get_row_at(0)[0] == "relu"
+        chart = view.query_one("#chart-dead-units", CurveChart)
+        assert chart.plotted == {"relu": 3, "elu": 3}
+        assert view.query_one("#loss-chart", CurveChart).plotted == {
+            "relu train": 3, "relu val": 3, "elu train": 3, "elu val": 3}
+
+
+async def test_cancel_asks_first_then_requests_a_stop(tutor_home):
+    with live_run(tutor_home, "live-cancel-0001", PLAIN) as folder:
+        app = HostApp(lambda: RunViewScreen("live-cancel-0001"), tutor_home)
+        append(folder, *events_of(PLAIN)[:8])
+        async with app.run_test(size=(120, 36)) as pilot:
+            await pilot.pause()
+            await pilot.press("c")
+            await pilot.press("n")
+            assert not (folder / "STOP").exists()
+            await pilot.press("c")
+            await pilot.press("y")
+            await pilot.pause()
+            assert (folder / "STOP").exists()
+
+
+async def test_an_unknown_run_says_so_in_one_sentence(tutor_home):
+    app = HostApp(lambda: RunViewScreen("no-such-run"), tutor_home)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        assert "No run 'no-such-run'" in text(app.screen, "#run-title")

@@ -1,0 +1,176 @@
+"""What the UI knows about one run, folded from its events (plain data: no widgets, no TensorFlow).
+
+The run manager feeds events in as they arrive; screens read the state and redraw only the parts
+whose version counters moved, so a burst of progress events costs one cheap repaint.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+from engine.events import TERMINAL_TYPES
+
+
+@dataclass
+class RunState:
+    """The fold of a run's events: status, phase, progress, curves, tables, charts and trials."""
+
+    run_id: str
+    experiment: str = ""
+    preset: str = ""
+    status: str = "starting"
+    phase: str = ""
+    phase_detail: str = ""
+    metrics: dict[str, float] = field(default_factory=dict)  # latest, from epoch_end or progress
+    epoch: int = 0  # the epoch in progress (absolute, 1-based)
+    epochs: int = 0
+    step: int = 0
+    steps: int = 0
+    series: str = ""  # the series or trial the latest epoch belongs to
+    epoch_started: float | None = None  # event time when the current epoch began
+    last_time: float | None = None
+    epoch_seconds: list[float] = field(default_factory=list)
+    history: dict[str, dict[str, list]] = field(default_factory=dict)  # series -> epoch + metrics
+    tables: dict[str, dict[str, Any]] = field(default_factory=dict)  # name -> table event
+    charts: dict[str, dict[str, Any]] = field(default_factory=dict)  # name -> curve event
+    trials: dict[str, dict[str, Any]] = field(default_factory=dict)  # trial id -> row
+    summary: dict[str, Any] = field(default_factory=dict)
+    error: str = ""
+    events_seen: int = 0
+    bad_lines: int = 0
+    # Version counters: a view redraws a part only when its counter moved.
+    curves_version: int = 0
+    tables_version: int = 0
+    trials_version: int = 0
+
+    @property
+    def finished(self) -> bool:
+        """Whether the run has ended (finished, failed, cancelled or died)."""
+        return self.status in ("finished", "failed", "cancelled", "died")
+
+    def feed(self, events: Iterable[dict[str, Any]]) -> None:
+        """Fold new events into the state."""
+        for event in events:
+            self.events_seen += 1
+            kind = event.get("type")
+            when = event.get("time")
+            if isinstance(when, (int, float)):
+                self.last_time = float(when)
+            handler = getattr(self, f"_on_{kind}", None)
+            if handler is not None:
+                handler(event)
+            elif kind in TERMINAL_TYPES:
+                self._on_terminal(event)
+
+    def _on_run_started(self, event: dict[str, Any]) -> None:
+        self.experiment = str(event.get("experiment", self.experiment))
+        self.preset = str(event.get("preset", self.preset))
+        self.status = "running"
+        self.epoch_started = self.last_time
+
+    def _on_phase(self, event: dict[str, Any]) -> None:
+        self.phase = str(event.get("name", ""))
+        detail = event.get("detail")
+        if detail is None:
+            extras = {k: v for k, v in event.items() if k not in ("type", "time", "name")}
+            detail = ", ".join(f"{k} {v}" for k, v in extras.items() if not isinstance(v, (dict, list)))
+        self.phase_detail = str(detail)
+
+    def _on_batch_progress(self, event: dict[str, Any]) -> None:
+        if self.epoch_started is None:
+            self.epoch_started = self.last_time
+        self.epoch = _int(event.get("epoch"), self.epoch)
+        self.epochs = _int(event.get("epochs"), self.epochs)
+        self.step = _int(event.get("step"), self.step)
+        self.steps = _int(event.get("steps"), self.steps)
+        self.series = str(event.get("series") or event.get("trial") or self.series)
+        self.metrics.update(_numbers(event.get("metrics")))
+
+    def _on_epoch_end(self, event: dict[str, Any]) -> None:
+        self.epoch = _int(event.get("epoch"), self.epoch)
+        self.epochs = _int(event.get("epochs"), self.epochs)
+        self.step = self.steps
+        self.series = str(event.get("series") or event.get("trial") or "")
+        metrics = _numbers(event.get("metrics"))
+        self.metrics = dict(metrics)
+        seconds = event.get("seconds")
+        if isinstance(seconds, (int, float)):
+            self.epoch_seconds.append(float(seconds))
+        self.epoch_started = self.last_time
+        curve = self.history.setdefault(self.series, {"epoch": []})
+        curve["epoch"].append(self.epoch)
+        for name in set(metrics) | (set(curve) - {"epoch"}):
+            column = curve.setdefault(name, [None] * (len(curve["epoch"]) - 1))
+            column.append(metrics.get(name))
+        self.curves_version += 1
+
+    def _on_table(self, event: dict[str, Any]) -> None:
+        self.tables[str(event.get("name", "table"))] = event  # a later table with the name replaces it
+        self.tables_version += 1
+
+    def _on_curve(self, event: dict[str, Any]) -> None:
+        self.charts[str(event.get("name", "curve"))] = event
+        self.tables_version += 1
+
+    def _on_trial_started(self, event: dict[str, Any]) -> None:
+        trial = str(event.get("trial", len(self.trials)))
+        self.trials[trial] = {"trial": trial, "hyperparameters": dict(event.get("hyperparameters") or {}),
+                              "index": event.get("index"), "total": event.get("total"),
+                              "status": "running", "score": None, "best_epoch": None, "message": ""}
+        self.trials_version += 1
+
+    def _on_trial_end(self, event: dict[str, Any]) -> None:
+        trial = str(event.get("trial", ""))
+        row = self.trials.setdefault(trial, {"trial": trial, "hyperparameters": {}, "index": None,
+                                             "total": None})
+        row.update(status=str(event.get("status", "done")), score=event.get("score"),
+                   best_epoch=event.get("best_epoch"), message=str(event.get("message") or ""))
+        self.trials_version += 1
+
+    def _on_terminal(self, event: dict[str, Any]) -> None:
+        self.status = str(event["type"]).removeprefix("run_")
+        self.summary = dict(event.get("summary") or {})
+        self.error = str(event.get("error") or "")
+        self.phase = self.status
+        self.phase_detail = self.error
+
+    def epoch_eta(self) -> float | None:
+        """Seconds left in the current epoch, from the pace of its steps so far."""
+        if not (self.steps and self.step and self.epoch_started is not None and self.last_time is not None):
+            return None
+        elapsed = self.last_time - self.epoch_started
+        if elapsed <= 0 or self.step >= self.steps:
+            return 0.0 if self.step >= self.steps else None
+        return elapsed / self.step * (self.steps - self.step)
+
+    def run_eta(self) -> float | None:
+        """Seconds left in the run at the mean epoch time so far (early stopping may end it sooner)."""
+        if not self.epoch_seconds or not self.epochs or self.finished:
+            return None
+        mean = sum(self.epoch_seconds) / len(self.epoch_seconds)
+        return max(0, self.epochs - self.epoch) * mean + (self.epoch_eta() or 0.0)
+
+    def epoch_fraction(self) -> float:
+        """How much of the current epoch is done, 0 to 1."""
+        if self.steps:
+            return min(1.0, self.step / self.steps)
+        return 1.0 if self.epoch and self.step else 0.0
+
+    def run_fraction(self) -> float:
+        """How much of the run's epochs are done, 0 to 1 (1 once the run ended)."""
+        if self.finished:
+            return 1.0
+        if not self.epochs:
+            return 0.0
+        done = max(0, self.epoch - 1) + self.epoch_fraction()
+        return min(1.0, done / self.epochs)
+
+
+def _int(value: Any, fallback: int) -> int:
+    return int(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else fallback
+
+
+def _numbers(metrics: Any) -> dict[str, float]:
+    if not isinstance(metrics, dict):
+        return {}
+    return {str(k): float(v) for k, v in metrics.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
