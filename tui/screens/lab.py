@@ -48,6 +48,7 @@ class LabScreen(Screen):
         self.experiment_id = experiment_id or (self.catalog[0].id if self.catalog else None)
         self.preset = preset
         self.launched: list[str] = []  # run ids started from this screen
+        self._composed = False  # is_mounted is still False inside on_mount
 
     def compose(self) -> ComposeResult:
         with Horizontal():
@@ -69,6 +70,7 @@ class LabScreen(Screen):
 
     def on_mount(self) -> None:
         self.query_one("#lab-experiments", OptionList).border_title = "Experiments"
+        self._composed = True
         if self.experiment_id:
             self.select(self.experiment_id, self.preset)
 
@@ -83,7 +85,7 @@ class LabScreen(Screen):
             return
         preset = preset if preset in experiment.presets else experiment.default_preset
         self.experiment_id, self.preset = experiment.id, preset
-        if not self.is_mounted:
+        if not self._composed:
             return  # on_mount shows it
         options = self.query_one("#lab-experiments", OptionList)
         index = options.get_option_index(experiment.id)
@@ -96,11 +98,14 @@ class LabScreen(Screen):
             presets.set_options([(name, name) for name in experiment.presets])
             presets.value = preset
         self._show_preset_help(experiment, preset)
-        form = self.query_one("#lab-form", VerticalScroll)
-        form.remove_children()
         values = self._values(experiment, preset)
-        form.mount_all(ParamField(param, values[param.name]) for param in experiment.params)
+        self.run_worker(self._rebuild_form(experiment, values), exclusive=True, group="lab-form")
         self._say("")
+
+    async def _rebuild_form(self, experiment: Experiment, values: dict[str, Any]) -> None:
+        form = self.query_one("#lab-form", VerticalScroll)
+        await form.remove_children()
+        await form.mount_all(ParamField(param, values[param.name]) for param in experiment.params)
 
     def _values(self, experiment: Experiment, preset: str) -> dict[str, Any]:
         quick = self.query_one("#lab-quick", Checkbox).value
@@ -118,7 +123,8 @@ class LabScreen(Screen):
         for field in self.query(ParamField):
             field.set_value(values[field.param.name])
 
-    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        # Enter chooses; moving the highlight alone does not rebuild the form under the learner.
         if event.option.id and event.option.id != self.experiment_id:
             self.select(event.option.id)
 
@@ -189,7 +195,7 @@ class LabScreen(Screen):
         self.query_one("#lab-experiments", OptionList).focus()
 
     def _say(self, text: str, error: bool = False) -> None:
-        if self.is_mounted:
+        if self._composed:
             message = self.query_one("#lab-message", Static)
             message.update(text)
             message.set_class(error, "-error")

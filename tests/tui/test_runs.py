@@ -1,0 +1,121 @@
+"""The runs screen lists every run, sorts, overlays validation curves, exports CSV, follows live runs."""
+from __future__ import annotations
+
+import csv
+
+from fixtures.host import BATCHNORM, DIED, PLAIN, TUNE, HostApp, append, copy_runs, events_of, live_run, settle
+from textual.widgets import DataTable, Static
+
+from tui.screens.run_view import RunViewScreen
+from tui.screens.runs import RunsScreen
+from tui.widgets.curve_chart import CurveChart
+
+
+def column(table: DataTable, name: str) -> list[str]:
+    return [str(v) for v in table.get_column(name)]
+
+
+async def test_every_run_is_listed_with_its_figures_and_a_dead_run_shows_as_died(tutor_home):
+    copy_runs(tutor_home)
+    app = HostApp(RunsScreen, tutor_home)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one("#runs-table", DataTable)
+        assert table.row_count == 5
+        plain = table.get_row(PLAIN)
+        assert plain[2:5] == ["base", "plain", "finished"]
+        assert plain[5] == "93.33%" and plain[6] == "96.67%" and plain[7] == "6"
+        assert table.get_row(DIED)[4] == "died"
+        assert table.get_row(DIED)[7] == "2"  # epochs read from its events, as far as it got
+
+
+async def test_sorting_by_columns_and_reversing(tutor_home):
+    copy_runs(tutor_home)
+    app = HostApp(RunsScreen, tutor_home)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        table = screen.query_one("#runs-table", DataTable)
+        assert column(table, "run") == sorted(column(table, "run"))
+        while screen.sort_column != "best val":
+            await pilot.press("s")
+        shown = [float(v.rstrip("%")) for v in column(table, "best val")]
+        assert shown == sorted(shown)
+        await pilot.press("S")
+        shown = [float(v.rstrip("%")) for v in column(table, "best val")]
+        assert shown == sorted(shown, reverse=True) and shown[0] > shown[-1]
+
+
+async def test_selected_runs_overlay_their_validation_curves(tutor_home):
+    copy_runs(tutor_home)
+    app = HostApp(RunsScreen, tutor_home)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        table = screen.query_one("#runs-table", DataTable)
+        await pilot.press("v")
+        assert "Select runs with Space first" in str(screen.query_one("#runs-message", Static).render())
+        for run_id in (PLAIN, BATCHNORM):
+            table.move_cursor(row=table.get_row_index(run_id))
+            await pilot.press("space")
+        assert table.get_row(PLAIN)[0] == "✓"
+        await pilot.press("v")
+        await settle(pilot)
+        chart = screen.query_one("#runs-compare", CurveChart)
+        assert screen.has_class("-comparing") and chart.display
+        assert sorted(chart.plotted.values()) == [6, 6]
+        assert any(label.startswith("base/batchnorm") for label in chart.plotted)
+        await pilot.press("v")
+        assert not screen.has_class("-comparing")
+
+
+async def test_export_writes_the_table_as_csv_and_says_where(tutor_home):
+    copy_runs(tutor_home)
+    app = HostApp(RunsScreen, tutor_home)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        await pilot.press("e")
+        path = screen.exported
+        assert path is not None and path.parent == tutor_home / "exports"
+        assert str(path) in str(screen.query_one("#runs-message", Static).render())
+        rows = list(csv.DictReader(path.open()))
+        assert len(rows) == 5
+        plain = next(row for row in rows if row["run"] == PLAIN)
+        assert plain["status"] == "finished" and abs(float(plain["test_accuracy"]) - 0.9667) < 1e-3
+
+
+async def test_a_run_still_going_is_followed_live_until_it_finishes(tutor_home):
+    copy_runs(tutor_home, PLAIN)
+    recorded = events_of(PLAIN)
+    with live_run(tutor_home, "20261129-130000-base-plain-11fe", PLAIN) as folder:
+        append(folder, *recorded[:8])
+        app = HostApp(RunsScreen, tutor_home)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(pilot)
+            table = app.screen.query_one("#runs-table", DataTable)
+            live = "20261129-130000-base-plain-11fe"
+            assert table.get_row(live)[4] == "running"
+            assert table.get_row(live)[7] == "1"
+            assert live in app.run_manager.live_runs()
+            append(folder, *recorded[8:12])
+            app.run_manager.poll()
+            await settle(pilot)
+            assert table.get_row(live)[7] == "3"
+            append(folder, *recorded[12:])
+            app.run_manager.poll()
+            await settle(pilot)
+            assert table.get_row(live)[4] == "finished"
+            assert app.run_manager.live_runs() == []
+
+
+async def test_enter_opens_the_run_view(tutor_home):
+    copy_runs(tutor_home, PLAIN)
+    app = HostApp(RunsScreen, tutor_home)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, RunViewScreen) and app.screen.run_id == PLAIN
+        await pilot.press("escape")
+        assert isinstance(app.screen, RunsScreen)
