@@ -80,6 +80,10 @@ class TutorApp(App[int]):
             self._run_manager = RunManager(self, self.home)
         return self._run_manager
 
+    @run_manager.setter
+    def run_manager(self, manager: "RunManager") -> None:
+        self._run_manager = manager
+
     def launch(self, spec: "RunSpec") -> str:
         """Start a run in a child process; returns its run id."""
         return self.run_manager.launch(spec)

@@ -26,6 +26,11 @@ class LinkPicker(ModalScreen[ExperimentLink | None]):
             yield OptionList(*(Option(_label(link), id=str(i)) for i, link in enumerate(self.links)),
                              id="picker-links")
 
+    def on_mount(self) -> None:
+        links = self.query_one(OptionList)
+        links.highlighted = 0
+        links.focus()
+
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         self.dismiss(self.links[int(event.option.id or 0)])

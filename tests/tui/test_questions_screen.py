@@ -1,0 +1,160 @@
+"""The Questions screen driven with the pilot: hints, reveal, self-rating, reopening, lab and demo links."""
+from __future__ import annotations
+
+import json
+
+from textual.widgets import Markdown, SelectionList
+
+from content import ExperimentLink, load_questions
+from engine.registry import RunSpec
+from engine.runs import EVENTS, RunStore
+from tui.app import TutorApp
+from tui.progress import Progress
+from tui.run_manager import RunManager
+from tui.screens.lab import LabScreen
+from tui.screens.questions import QuestionsScreen
+from tui.screens.run_view import RunViewScreen
+from tui.widgets.dialogs import LinkPicker
+from tui.widgets.question_list import QuestionList
+from tui.widgets.rating import RatingScreen
+
+QUESTIONS = load_questions()
+Q1, Q8 = QUESTIONS[0], QUESTIONS[7]
+
+
+class RecordedRunManager(RunManager):
+    """Launches by making a real run folder that holds a recorded event file instead of training."""
+
+    def launch(self, spec: RunSpec) -> str:
+        path = RunStore(self.home).create(spec)
+        events = [{"type": "run_started", "time": 1.0, "experiment": spec.experiment},
+                  {"type": "epoch_end", "time": 2.0, "epoch": 1, "epochs": 1, "seconds": 1.0,
+                   "metrics": {"loss": 0.5, "accuracy": 0.8, "val_loss": 0.6, "val_accuracy": 0.75}},
+                  {"type": "run_finished", "time": 3.0, "summary": {"test_accuracy": 0.7}, "seconds": 2.0}]
+        (path / EVENTS).write_text("".join(json.dumps(e) + "\n" for e in events))
+        self.follow(path.name)
+        return path.name
+
+
+def shown_markdown(app: TutorApp) -> str:
+    return app.screen.query_one("#question-md", Markdown).source
+
+
+async def test_hints_come_one_at_a_time_and_are_saved():
+    app = TutorApp()
+    async with app.run_test(size=(120, 36)) as pilot:
+        assert Q1.hints[0] not in shown_markdown(app)
+        await pilot.press("h")
+        await pilot.pause()
+        assert Q1.hints[0] in shown_markdown(app) and Q1.hints[1] not in shown_markdown(app)
+        for _ in range(len(Q1.hints) + 2):  # asking past the last hint shows no more
+            await pilot.press("h")
+        await pilot.pause()
+        assert all(hint in shown_markdown(app) for hint in Q1.hints)
+        assert Q1.answer_md not in shown_markdown(app)
+        entry = app.screen.query_one(QuestionList).get_option(Q1.id).prompt
+        assert f"hinted {len(Q1.hints)}/{len(Q1.hints)}" in str(entry)
+    assert Progress.load().get(Q1.id).hints_shown == len(Q1.hints)
+
+
+async def test_revealing_shows_the_answer_and_key_points():
+    app = TutorApp()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("a")
+        await pilot.pause()
+        text = shown_markdown(app)
+        assert Q1.answer_md in text
+        assert all(point in text for point in Q1.key_points)
+        assert "revealed" in str(app.screen.query_one("#question-status").render())
+    assert Progress.load().get(Q1.id).state == "revealed"
+
+
+async def test_rating_ticks_key_points_and_marks_the_question_rated():
+    app = TutorApp()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(app.screen, RatingScreen)
+        await pilot.press("space", "down", "down", "space")  # tick the first and the third point
+        assert app.screen.query_one(SelectionList).selected == [0, 2]
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, QuestionsScreen)
+        text = shown_markdown(app)
+        assert f"✓ {Q1.key_points[0]}" in text and f"✗ {Q1.key_points[1]}" in text
+        assert f"2 of {len(Q1.key_points)}" in text
+    record = Progress.load().get(Q1.id)
+    assert (record.state, record.rating) == ("rated", [0, 2])
+
+
+async def test_cancelling_a_rating_keeps_the_question_unrated():
+    app = TutorApp()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("s", "space", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, QuestionsScreen)
+    assert Progress.load().get(Q1.id).state == "new"
+
+
+async def test_the_app_reopens_at_the_question_left_open():
+    app = TutorApp()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("down", "down")
+        await pilot.pause()
+        assert app.screen.current_id == QUESTIONS[2].id
+    again = TutorApp()
+    async with again.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        assert again.screen.current_id == QUESTIONS[2].id
+        assert again.screen.query_one(QuestionList).highlighted == 2
+        assert f"# 3. {QUESTIONS[2].title}" in shown_markdown(again)
+
+
+async def test_one_key_launches_the_demo_and_the_question_records_it():
+    app = TutorApp()
+    app.run_manager = RecordedRunManager(app)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, RunViewScreen)
+        run_id = app.screen.run_id
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, QuestionsScreen)
+        assert "demo ran" in str(app.screen.query_one(QuestionList).get_option(Q1.id).prompt)
+        assert "run 1× so far" in shown_markdown(app)
+    assert Progress.load().get(Q1.id).demo_runs == [run_id]
+    [row] = RunStore().list()
+    assert (row.run_id, row.experiment, row.status) == (run_id, "demo-symmetry", "finished")
+
+
+async def test_opening_the_lab_chooses_the_linked_experiment():
+    app = TutorApp()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("o")
+        await pilot.pause()
+        assert app.current_mode == "lab" and isinstance(app.screen, LabScreen)
+        assert app.screen.experiment_id == Q1.experiments[0].id
+
+
+async def test_a_question_with_several_links_asks_which_one_to_open():
+    app = TutorApp()
+    batchnorm = ExperimentLink("base", "batchnorm")
+    position = Q8.experiments.index(batchnorm)
+    async with app.run_test(size=(120, 36)) as pilot:
+        app.screen.query_one(QuestionList).highlighted = 7
+        await pilot.pause()
+        await pilot.press("e")  # no demo here: the same as opening in the lab
+        await pilot.pause()
+        assert isinstance(app.screen, LinkPicker)
+        await pilot.press(*["down"] * position, "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, LabScreen)
+        assert (app.screen.experiment_id, app.screen.preset) == ("base", "batchnorm")
+        await pilot.press("q")  # back to the questions, and the lab keeps its choice
+        await pilot.pause()
+        assert app.screen.current_id == Q8.id
+        await pilot.press("o", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, QuestionsScreen)
+    assert Progress.load().get(Q8.id).demo_runs == []
