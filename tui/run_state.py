@@ -132,7 +132,7 @@ class RunState:
         self.summary = dict(event.get("summary") or {})
         self.error = str(event.get("error") or "")
         self.phase = self.status
-        self.phase_detail = self.error
+        self.phase_detail = self.error or _describe_summary(self.summary)
 
     def epoch_eta(self) -> float | None:
         """Seconds left in the current epoch, from the pace of its steps so far."""
@@ -152,6 +152,8 @@ class RunState:
 
     def epoch_fraction(self) -> float:
         """How much of the current epoch is done, 0 to 1."""
+        if self.finished:
+            return 1.0
         if self.steps:
             return min(1.0, self.step / self.steps)
         return 1.0 if self.epoch and self.step else 0.0
@@ -164,6 +166,15 @@ class RunState:
             return 0.0
         done = max(0, self.epoch - 1) + self.epoch_fraction()
         return min(1.0, done / self.epochs)
+
+
+def _describe_summary(summary: dict[str, Any]) -> str:
+    parts = [f"{label} {summary[key]:.2%}" for key, label in (("test_accuracy", "test accuracy"),
+                                                                 ("best_val_accuracy", "best val accuracy"))
+             if isinstance(summary.get(key), (int, float))]
+    if isinstance(summary.get("epochs"), int):
+        parts.append(f"{summary['epochs']} epochs")
+    return ", ".join(parts)
 
 
 def _int(value: Any, fallback: int) -> int:

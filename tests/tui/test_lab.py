@@ -24,7 +24,7 @@ async def test_the_form_has_one_field_per_registry_parameter_with_its_range():
         assert fields["batch_norm"].text == "true"  # the preset's value
         assert fields["hidden_layers"].text == "5"
         allowed = str(fields["hidden_layers"].query_one(".param-allowed", Static).render())
-        assert allowed == "a whole number from 1 to 20"
+        assert allowed == "number of hidden layers (a whole number from 1 to 20)"
         assert lab.query_one("#lab-experiments", OptionList).option_count == len(experiments())
 
 

@@ -20,13 +20,13 @@ class LabScreen(Screen):
     """Experiment and preset pickers, a parameter form built from the registry, and Launch."""
 
     DEFAULT_CSS = """
-    LabScreen #lab-experiments { width: 30; height: 1fr; border: round $primary 40%; }
+    LabScreen #lab-experiments { width: 24; height: 1fr; border: round $primary 40%; }
     LabScreen #lab-main { width: 1fr; height: 1fr; padding: 0 1; }
     LabScreen #lab-title { text-style: bold; height: auto; }
     LabScreen #lab-summary { color: $text-muted; height: auto; max-height: 3; }
     LabScreen #lab-preset-row { height: 1; margin-top: 1; }
-    LabScreen #lab-preset-row Label { width: 8; }
-    LabScreen #lab-preset { width: 24; }
+    LabScreen #lab-preset-row Label { width: 7; }
+    LabScreen #lab-preset { width: 20; }
     LabScreen #lab-quick { width: auto; border: none; height: 1; padding: 0 1; }
     LabScreen #lab-preset-help { color: $text-muted; height: 1; }
     LabScreen #lab-form { height: 1fr; margin-top: 1; }

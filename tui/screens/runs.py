@@ -22,6 +22,8 @@ from tui.run_manager import RunUpdated, describe_seconds, manager_for
 from tui.widgets.curve_chart import CurveChart
 
 COLUMNS = ("", "run", "experiment", "preset", "status", "best val", "test acc", "epochs", "time", "s/epoch")
+# Fixed widths: the table reads the same at every size, and auto-sizing lagged behind refills.
+WIDTHS = (1, 20, 16, 9, 9, 8, 8, 6, 7, 7)
 SORTABLE = COLUMNS[1:]
 
 
@@ -57,7 +59,7 @@ class Row:
 
     def cells(self) -> list[str]:
         """The row's table cells, without the selection mark."""
-        return [self.run_id, self.experiment, self.preset, self.status, _pct(self.best_val), _pct(self.test_acc),
+        return [short_id(self), self.experiment, self.preset, self.status, _pct(self.best_val), _pct(self.test_acc),
                 "–" if self.epochs is None else str(self.epochs), describe_seconds(self.seconds),
                 "–" if self.seconds_per_epoch is None else f"{self.seconds_per_epoch:.2f}"]
 
@@ -116,8 +118,8 @@ class RunsScreen(Screen):
 
     def on_mount(self) -> None:
         table = self.query_one("#runs-table", DataTable)
-        for column in COLUMNS:
-            table.add_column(column, key=column or "mark")
+        for column, width in zip(COLUMNS, WIDTHS):
+            table.add_column(column, key=column or "mark", width=width)
         manager_for(self.app).subscribe(self)
         self.load()
 
@@ -287,6 +289,11 @@ class RunsScreen(Screen):
 
     def _say(self, text: str) -> None:
         self.query_one("#runs-message", Static).update(text)
+
+
+def short_id(row: Row) -> str:
+    """The run id without the experiment and preset that have their own columns."""
+    return row.run_id.replace(f"-{row.experiment}-{row.preset}", "", 1)
 
 
 def _pct(value: float | None) -> str:

@@ -15,12 +15,11 @@ class ParamField(Vertical):
     """Edits one Param; `error` holds the registry's sentence when the text is refused."""
 
     DEFAULT_CSS = """
-    ParamField { height: auto; margin-bottom: 1; }
+    ParamField { height: auto; }
     ParamField > Horizontal { height: 1; }
     ParamField .param-name { width: 20; }
-    ParamField Input, ParamField Select { width: 18; }
-    ParamField .param-allowed { width: 1fr; color: $text-muted; padding-left: 1; }
-    ParamField .param-help { color: $text-muted; height: auto; }
+    ParamField Input, ParamField Select { width: 1fr; max-width: 24; }
+    ParamField .param-allowed { color: $text-muted; height: auto; padding-left: 2; }
     ParamField .param-error { color: $error; height: auto; display: none; }
     ParamField.-invalid .param-error { display: block; }
     ParamField.-invalid .param-name { color: $error; }
@@ -43,10 +42,10 @@ class ParamField(Vertical):
             else:
                 yield Input(as_text(self._initial), compact=True, id=f"input-{param.name}",
                             type="text", select_on_focus=True)
-            yield Static(param.allowed(), classes="param-allowed")
-        if param.help:
-            yield Static(param.help, classes="param-help")
-        yield Static("", classes="param-error")
+        # Choices are listed by the Select itself; every other kind shows its range beside the help.
+        allowed = "" if param.kind in ("choice", "bool") else f" ({param.allowed()})"
+        yield Static(f"{param.help}{allowed}".strip(), classes="param-allowed", markup=False)
+        yield Static("", classes="param-error", markup=False)
 
     @property
     def text(self) -> str:
