@@ -1,0 +1,49 @@
+"""End to end: launch a real tiny run from the lab, watch it train in a child process, see it finish."""
+from __future__ import annotations
+
+import json
+
+from textual.widgets import Static
+
+from tui.app import TutorApp
+from tui.screens.lab import LabScreen
+from tui.screens.run_view import RunViewScreen
+from tui.widgets.curve_chart import CurveChart
+
+FINISH_BOUND = 3000  # pauses of 0.1 s: TensorFlow's import plus two tiny epochs, with room for a busy machine
+
+
+async def test_a_quick_base_run_launched_from_the_lab_finishes_with_its_curve_drawn(tutor_home):
+    app = TutorApp(home=tutor_home)
+    async with app.run_test(size=(120, 36)) as pilot:
+        app.open_lab("base", "plain")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        lab = app.screen
+        assert isinstance(lab, LabScreen) and lab.experiment_id == "base"
+        await pilot.press("ctrl+k")  # the quick settings: two epochs on 60 images per digit
+        await pilot.pause()
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        view = app.screen
+        assert isinstance(view, RunViewScreen)
+        [run_id] = lab.launched
+        assert view.run_id == run_id
+        state = app.run_manager.state(run_id)
+        assert run_id in app.run_manager.live_runs()
+        for _ in range(FINISH_BOUND):  # wait for the run's own terminal event, read from its file
+            if state.finished:
+                break
+            await pilot.pause(0.1)
+        assert state.status == "finished", (state.status, state.error, app.run_manager.log_tail(run_id)[-5:])
+        loss = view.query_one("#loss-chart", CurveChart)
+        for _ in range(100):  # the chart repaints at most a few times a second: wait for that repaint
+            if view.drawn["curves"] == state.curves_version:
+                break
+            await pilot.pause(0.05)
+        assert loss.plotted == {"train": 2, "val": 2}
+        assert "finished" in str(view.query_one("#run-title", Static).render())
+        spec = json.loads((tutor_home / "runs" / run_id / "spec.json").read_text())
+        assert spec["quick"] is True and spec["params"]["epochs"] == 2
+        assert app.run_manager.live_runs() == []
