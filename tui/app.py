@@ -38,12 +38,13 @@ class TutorApp(App[int]):
     TITLE = "ch11-tutor"
     DEFAULT_MODE = "questions"
     BINDINGS = [
-        Binding("q", "switch_mode('questions')", "Questions"),
-        Binding("l", "switch_mode('lab')", "Lab"),
-        Binding("r", "switch_mode('runs')", "Runs"),
-        Binding("question_mark,f1", "help", "Help"),
-        Binding("t", "toggle_theme", "Light/dark", show=False),  # the footer is full; Help lists it
-        Binding("ctrl+q", "quit", "Quit", priority=True),
+        Binding("q", "switch_mode('questions')", "Questions", tooltip="the nine questions"),
+        Binding("l", "switch_mode('lab')", "Lab", tooltip="choose an experiment, set it up, launch it"),
+        Binding("r", "switch_mode('runs')", "Runs", tooltip="every run; compare curves; export CSV"),
+        Binding("question_mark,f1", "help", "Help", tooltip="this page"),
+        # The footer is full at 80 columns; Help and the command palette list this one.
+        Binding("t", "toggle_theme", "Light/dark", show=False, tooltip="switch the theme"),
+        Binding("ctrl+q", "quit", "Quit", priority=True, tooltip="asks first if runs are still training"),
     ]
 
     def __init__(self, home: str | Path | None = None, questions: list[Question] | None = None,

@@ -31,7 +31,8 @@ def binding_rows(bindings: Iterable[BindingType], key_display) -> list[tuple[str
         if not binding.description:
             continue
         keys = [key_display(Binding(key.strip(), binding.action)) for key in binding.key.split(",")]
-        known = rows.setdefault(binding.action, ([], binding.description))
+        does = f"{binding.description}: {binding.tooltip}" if binding.tooltip else binding.description
+        known = rows.setdefault(binding.action, ([], does))
         known[0].extend(k for k in keys if k not in known[0])
     return [(" / ".join(keys), description) for keys, description in rows.values()]
 
@@ -48,9 +49,8 @@ def screen_bindings() -> list[tuple[str, list[BindingType]]]:
 
 
 def _table(rows: list[tuple[str, str]]) -> str:
-    lines = ["| Key | Does |", "|---|---|"]
-    lines += [f"| {keys.replace('|', '¦')} | {does} |" for keys, does in rows]
-    return "\n".join(lines)
+    # A list, not a Markdown table: table columns squeeze the keys at 80 columns.
+    return "\n".join(f"- `{keys}`  {does}" for keys, does in rows)
 
 
 class HelpScreen(ModalScreen[None]):

@@ -72,11 +72,11 @@ class QuestionsScreen(Screen):
     """A list of questions on the left and the open one on the right; progress saved as it changes."""
 
     BINDINGS = [
-        Binding("h", "hint", "Hint"),
-        Binding("a", "reveal", "Answer"),
-        Binding("s", "rate", "Rate"),
-        Binding("e", "run_demo", "Demo"),
-        Binding("o", "open_lab", "Open"),
+        Binding("h", "hint", "Hint", tooltip="show the next hint"),
+        Binding("a", "reveal", "Answer", tooltip="reveal the answer and its key points"),
+        Binding("s", "rate", "Rate", tooltip="tick the key points your own answer had"),
+        Binding("e", "run_demo", "Demo", tooltip="run the question's demo now (your progress records it)"),
+        Binding("o", "open_lab", "Open", tooltip="open a linked experiment in the lab, its preset chosen"),
     ]
 
     def __init__(self, questions: list[Question], progress: Progress) -> None:

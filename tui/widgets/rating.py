@@ -5,7 +5,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Label, SelectionList
+from textual.widgets import Button, Label, SelectionList, Static
 
 
 class RatingScreen(ModalScreen[list[int] | None]):
@@ -22,8 +22,8 @@ class RatingScreen(ModalScreen[list[int] | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="rating-box"):
             yield Label(f"Rate yourself: {self.title_text}", id="rating-title")
-            yield Label("Space ticks a key point your answer covered; Enter on Save keeps the rating.",
-                        id="rating-help")
+            yield Static("Space ticks each key point your answer covered. Ctrl+S saves, Escape cancels.",
+                         id="rating-help")
             yield SelectionList[int](*((point, i, i in self.ticked) for i, point in enumerate(self.key_points)),
                                      id="rating-points")
             yield Button("Save rating", id="rating-save", variant="primary")
