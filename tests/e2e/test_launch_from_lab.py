@@ -22,7 +22,7 @@ async def test_a_quick_base_run_launched_from_the_lab_finishes_with_its_curve_dr
         await pilot.pause()
         lab = app.screen
         assert isinstance(lab, LabScreen) and lab.experiment_id == "base"
-        await pilot.press("ctrl+k")  # the quick settings: two epochs on 60 images per digit
+        await pilot.press("ctrl+t")  # the quick settings: two epochs on 60 images per digit
         await pilot.pause()
         await pilot.press("ctrl+r")
         await pilot.pause()

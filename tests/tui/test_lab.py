@@ -47,6 +47,9 @@ async def test_a_bad_value_is_refused_in_the_form_with_the_allowed_range():
         await pilot.press("backspace", "backspace", "3")
         await pilot.pause()
         assert not field.has_class("-invalid")
+        await pilot.press("enter")  # Enter in a field launches once the form is valid
+        await pilot.pause()
+        assert [spec.params["hidden_layers"] for spec in app.launched] == [3]
 
 
 async def test_launch_hands_over_the_validated_spec_with_quick_values():
@@ -54,7 +57,7 @@ async def test_launch_hands_over_the_validated_spec_with_quick_values():
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
         lab = app.screen
-        await pilot.press("ctrl+k")  # quick run: the form shows the tiny settings
+        await pilot.press("ctrl+t")  # quick run: the form shows the tiny settings
         await pilot.pause()
         assert lab.query_one("#lab-quick", Checkbox).value
         assert lab.query_one("#param-epochs", ParamField).text == "2"

@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Checkbox, Footer, Label, OptionList, Select, Static
+from textual.widgets import Button, Checkbox, Footer, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from engine.errors import TutorError
@@ -38,8 +38,8 @@ class LabScreen(Screen):
 
     BINDINGS = [
         Binding("ctrl+r", "launch", "Launch", priority=True),
-        Binding("ctrl+k", "toggle_quick", "Quick run"),
-        Binding("ctrl+e", "focus_experiments", "Experiments"),
+        Binding("ctrl+t", "toggle_quick", "Quick run", priority=True),
+        Binding("ctrl+l", "focus_experiments", "Experiment list", priority=True),
     ]
 
     def __init__(self, experiment_id: str | None = None, preset: str | None = None) -> None:
@@ -186,6 +186,10 @@ class LabScreen(Screen):
         if event.button.id == "lab-launch":
             event.stop()
             self.action_launch()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_launch()  # Enter in a field launches, as in any form
 
     def action_toggle_quick(self) -> None:
         box = self.query_one("#lab-quick", Checkbox)
