@@ -1,0 +1,142 @@
+"""Registry entries for the prove-it demos of questions 1–7: short MNIST experiments that each end in a verdict."""
+from engine.catalog.base import ACTIVATIONS
+from engine.registry import Experiment, Param
+
+
+def _seed() -> Param:
+    return Param("seed", "int", 42, "random seed for weights and shuffling", 0, 2**31 - 1)
+
+
+def _per_class(default: int) -> Param:
+    return Param("per_class", "int", default, "training images per digit (a fifth as many for validation and test)",
+                 10, 5000)
+
+
+def _epochs(default: int, help_: str = "epochs to train each configuration") -> Param:
+    return Param("epochs", "int", default, help_, 1, 200)
+
+
+def _batch() -> Param:
+    return Param("batch_size", "int", 32, "mini-batch size", 1, 4096)
+
+
+def _layers(default: int, high: int = 20) -> Param:
+    return Param("hidden_layers", "int", default, "number of hidden layers", 1, high)
+
+
+def _units(default: int = 100) -> Param:
+    return Param("units", "int", default, "neurons per hidden layer", 2, 1000)
+
+
+def _lr(default: float, what: str = "Adam learning rate") -> Param:
+    return Param("learning_rate", "float", default, what, 1e-6, 1.0, log=True)
+
+
+EXPERIMENTS = [
+    Experiment(
+        id="demo-symmetry",
+        title="Q1 prove it: one shared starting weight vs He initialization",
+        question=1,
+        summary="Trains the same network twice, once with every weight set to one value drawn from He normal "
+                "and once with proper He initialization, then counts the distinct neurons in each hidden layer.",
+        runner="engine.experiments.demos.symmetry:run",
+        params=(_layers(3, 10), _units(), Param("activation", "choice", "elu", "hidden-layer activation",
+                                                   choices=ACTIVATIONS),
+                _epochs(5), _lr(1e-3), _batch(), _per_class(300), _seed(),
+                Param("tolerance", "float", 1e-4, "neurons closer than this (relative to the largest weight) "
+                      "count as one", 1e-9, 0.1, log=True)),
+        presets={"default": {}},
+        preset_help={"default": "3 hidden layers of 100 ELU units, 5 epochs on all ten digits"},
+        quick={"hidden_layers": 2, "units": 20, "epochs": 1, "per_class": 20},
+    ),
+    Experiment(
+        id="demo-bias-init",
+        title="Q2 prove it: zero biases vs random biases, over several seeds",
+        question=2,
+        summary="Trains the same He-initialized network with zero biases and with random biases for several "
+                "seeds and asks whether the difference is larger than the spread between seeds.",
+        runner="engine.experiments.demos.bias_init:run",
+        params=(_layers(3, 10), _units(), _epochs(4), _lr(1e-3), _batch(), _per_class(200), _seed(),
+                Param("seeds", "int", 3, "seeds to train each variant with", 2, 10),
+                Param("bias_std", "float", 0.5, "standard deviation of the random biases", 1e-3, 5.0, log=True)),
+        presets={"default": {}},
+        preset_help={"default": "3 seeds × 2 variants, 4 epochs each on all ten digits"},
+        quick={"epochs": 1, "per_class": 20, "seeds": 2, "units": 20, "hidden_layers": 2},
+    ),
+    Experiment(
+        id="demo-selu",
+        title="Q3 prove it: SELU self-normalizes a deep dense stack (and dropout breaks it)",
+        question=3,
+        summary="Per-layer mean and standard deviation of activations in a deep dense stack on standardized "
+                "inputs for SELU + LeCun normal, ReLU + He, ELU + He and SELU with dropout, at initialization "
+                "and after a short training of each.",
+        runner="engine.experiments.demos.selu:run",
+        params=(_layers(50, 200), _units(), _epochs(2), _lr(1e-3, "SGD (Nesterov momentum 0.9) learning rate"),
+                _batch(), _per_class(200), _seed(),
+                Param("dropout", "float", 0.2, "dropout rate of the SELU + dropout variant", 0.01, 0.9),
+                Param("probe_images", "int", 1000, "validation images used to measure the activations", 50, 10000)),
+        presets={"default": {}},
+        preset_help={"default": "50 hidden layers of 100 units; statistics at start and after 2 epochs"},
+        quick={"epochs": 1, "per_class": 20, "units": 50, "probe_images": 200},
+    ),
+    Experiment(
+        id="demo-activations",
+        title="Q4 prove it: dead units at a high learning rate for ReLU, leaky ReLU, ELU and SELU",
+        question=4,
+        summary="Trains one network per activation at a high Adam learning rate and tracks, each epoch, the "
+                "share of hidden units that output 0 for every validation image, with seconds per epoch, "
+                "inference time and accuracy.",
+        runner="engine.experiments.demos.activations:run",
+        params=(_layers(5), _units(), _epochs(5), _lr(0.01, "Adam learning rate (high on purpose)"), _batch(),
+                _per_class(300), _seed()),
+        presets={"default": {}},
+        preset_help={"default": "5 hidden layers of 100 units, Adam at 0.01, 5 epochs on all ten digits"},
+        quick={"epochs": 2, "per_class": 20, "units": 30, "hidden_layers": 3},
+    ),
+    Experiment(
+        id="demo-momentum",
+        title="Q5 prove it: SGD with momentum 0.9, 0.99 and 0.99999",
+        question=5,
+        summary="Trains the same network with momentum 0.9, 0.99 and 0.99999 and compares the loss curves: "
+                "overshoot, oscillation and the epochs each needs to reach a target loss.",
+        runner="engine.experiments.demos.momentum:run",
+        params=(_layers(2), _units(), _epochs(15), _lr(0.01, "SGD learning rate"), _batch(), _per_class(100),
+                _seed(), Param("target_loss", "float", 0.3, "training loss counted as 'reached'", 1e-4, 10.0)),
+        presets={"default": {}},
+        preset_help={"default": "2 hidden layers of 100 units, SGD at 0.01, 15 epochs on 1,000 images"},
+        quick={"epochs": 3, "per_class": 20, "units": 30},
+    ),
+    Experiment(
+        id="demo-sparsity",
+        title="Q6 prove it: three ways to a sparse model",
+        question=6,
+        summary="Plain training then zeroing tiny weights at several thresholds, ℓ1 regularization, and the FTRL "
+                "optimizer with ℓ1, as a table of sparsity (share of exact zeros) against test accuracy.",
+        runner="engine.experiments.demos.sparsity:run",
+        params=(_layers(2), _units(), _epochs(5), _lr(1e-3), _batch(), _per_class(300), _seed(),
+                Param("l1", "float", 1e-4, "ℓ1 regularization factor", 1e-8, 1.0, log=True),
+                Param("ftrl_learning_rate", "float", 0.1, "FTRL learning rate", 1e-4, 10.0, log=True),
+                Param("ftrl_l1", "float", 1e-3, "FTRL ℓ1 regularization strength", 1e-8, 10.0, log=True),
+                Param("threshold", "float", 1e-3, "smallest |weight| kept when zeroing tiny weights "
+                      "(ten and fifty times larger are tried too)", 1e-6, 1.0, log=True)),
+        presets={"default": {}},
+        preset_help={"default": "2 hidden layers of 100 units, 5 epochs on all ten digits"},
+        quick={"epochs": 1, "per_class": 20, "units": 30},
+    ),
+    Experiment(
+        id="demo-dropout",
+        title="Q7 prove it: what dropout and MC Dropout cost",
+        question=7,
+        summary="Seconds per epoch and epochs to best with and without dropout, then inference time for one "
+                "forward pass against MC Dropout with 10 and more samples, MC accuracy, and the predictive "
+                "uncertainty on the most confusing test digits.",
+        runner="engine.experiments.demos.dropout:run",
+        params=(_layers(3), _units(), _epochs(12), _lr(1e-3), _batch(), _per_class(300), _seed(),
+                Param("dropout", "float", 0.3, "dropout rate after each hidden layer", 0.01, 0.9),
+                Param("mc_samples", "int", 100, "stochastic passes for the larger MC Dropout estimate", 11, 1000),
+                Param("inference_images", "int", 2000, "test images used to time inference", 10, 10000)),
+        presets={"default": {}},
+        preset_help={"default": "3 hidden layers of 100 units, dropout 0.3, 12 epochs; MC with 10 and 100 samples"},
+        quick={"epochs": 2, "per_class": 20, "units": 30, "mc_samples": 20, "inference_images": 200},
+    ),
+]
