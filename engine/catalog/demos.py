@@ -77,7 +77,7 @@ EXPERIMENTS = [
                 Param("probe_images", "int", 1000, "validation images used to measure the activations", 50, 10000)),
         presets={"default": {}},
         preset_help={"default": "50 hidden layers of 100 units; statistics at start and after 2 epochs"},
-        quick={"epochs": 1, "per_class": 20, "units": 50, "probe_images": 200},
+        quick={"hidden_layers": 20, "epochs": 1, "per_class": 20, "probe_images": 200},
     ),
     Experiment(
         id="demo-activations",
@@ -115,7 +115,7 @@ EXPERIMENTS = [
         runner="engine.experiments.demos.sparsity:run",
         params=(_layers(2), _units(), _epochs(5), _lr(1e-3), _batch(), _per_class(300), _seed(),
                 Param("l1", "float", 1e-4, "ℓ1 regularization factor", 1e-8, 1.0, log=True),
-                Param("ftrl_learning_rate", "float", 0.1, "FTRL learning rate", 1e-4, 10.0, log=True),
+                Param("ftrl_learning_rate", "float", 0.3, "FTRL learning rate", 1e-4, 10.0, log=True),
                 Param("ftrl_l1", "float", 1e-3, "FTRL ℓ1 regularization strength", 1e-8, 10.0, log=True),
                 Param("threshold", "float", 1e-3, "smallest |weight| kept when zeroing tiny weights "
                       "(ten and fifty times larger are tried too)", 1e-6, 1.0, log=True)),
@@ -137,6 +137,6 @@ EXPERIMENTS = [
                 Param("inference_images", "int", 2000, "test images used to time inference", 10, 10000)),
         presets={"default": {}},
         preset_help={"default": "3 hidden layers of 100 units, dropout 0.3, 12 epochs; MC with 10 and 100 samples"},
-        quick={"epochs": 2, "per_class": 20, "units": 30, "mc_samples": 20, "inference_images": 200},
+        quick={"epochs": 2, "per_class": 20, "units": 30, "mc_samples": 30, "inference_images": 1000},
     ),
 ]

@@ -1,0 +1,142 @@
+"""Each prove-it demo end to end in quick mode, with real training, asserting the property it demonstrates."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from engine.events import history_from_events, read_events
+from engine.execute import execute
+from engine.registry import experiments, resolve_spec
+from engine.runs import RESULT, STOP
+
+DEMOS = {"demo-symmetry": 1, "demo-bias-init": 2, "demo-selu": 3, "demo-activations": 4, "demo-momentum": 5,
+         "demo-sparsity": 6, "demo-dropout": 7}
+
+
+def run_demo(exp_id: str, home: Path, **overrides) -> tuple[dict, list[dict]]:
+    """Run a demo in quick mode in this process; return its result.json and its events."""
+    status, path = execute(resolve_spec(exp_id, overrides=overrides, quick=True), home=home)
+    result = json.loads((path / RESULT).read_text())
+    assert status == "finished", result.get("error")
+    events, bad = read_events(path / "events.jsonl")
+    assert bad == 0
+    verdict = result["verdict"]
+    assert isinstance(verdict["holds"], bool) and verdict["text"] and verdict["numbers"]
+    assert any(e["type"] == "phase" and e.get("name") == "verdict" and e.get("detail") == verdict["text"]
+               for e in events)
+    return result, events
+
+
+def tables(events: list[dict]) -> dict[str, dict]:
+    """The last table of each name, as a viewer would show it."""
+    return {e["name"]: e for e in events if e["type"] == "table"}
+
+
+def curves(events: list[dict]) -> dict[str, dict]:
+    """The last curve of each name."""
+    return {e["name"]: e for e in events if e["type"] == "curve"}
+
+
+def test_every_demo_is_registered_for_its_question_with_a_quick_setting():
+    found = {e.id: e for e in experiments() if e.id.startswith("demo-")}
+    assert {k: found[k].question for k in DEMOS} == DEMOS
+    for exp_id in DEMOS:
+        assert found[exp_id].quick and "default" in found[exp_id].presets
+        assert resolve_spec(exp_id, quick=True).params != resolve_spec(exp_id).params
+
+
+def test_symmetry_one_shared_value_leaves_one_neuron_per_layer(tutor_home):
+    result, events = run_demo("demo-symmetry", tutor_home)
+    numbers = result["verdict"]["numbers"]
+    units = result["params"]["units"]
+    assert numbers["distinct_shared"] == [1] * result["params"]["hidden_layers"]
+    assert all(count == units for count in numbers["distinct_he"])
+    assert set(history_from_events(events)) == {"one shared value", "He normal"}
+    assert [row[1] for row in tables(events)["distinct_neurons"]["rows"]] == numbers["distinct_shared"]
+
+
+def test_bias_init_trains_both_variants_for_each_seed_and_judges_the_gap(tutor_home):
+    result, events = run_demo("demo-bias-init", tutor_home)
+    numbers = result["verdict"]["numbers"]
+    assert len(numbers["test_accuracy_zero"]) == len(numbers["test_accuracy_random"]) == 2
+    assert numbers["mean_gap"] == pytest.approx(np.mean(numbers["test_accuracy_zero"])
+                                                - np.mean(numbers["test_accuracy_random"]))
+    assert result["verdict"]["holds"] == (numbers["within_noise"] or numbers["mean_gap"] > 0)
+    assert len(history_from_events(events)) == 4  # two variants × two seeds, each its own curve
+
+
+def test_selu_keeps_std_in_band_where_relu_elu_and_dropout_do_not(tutor_home):
+    result, events = run_demo("demo-selu", tutor_home)
+    normal = result["verdict"]["numbers"]["self_normalized_at_start"]
+    assert normal["SELU + LeCun"] and normal["SELU + alpha dropout 0.2"]
+    assert not normal["ReLU + He"] and not normal["ELU + He"] and not normal["SELU + dropout 0.2"]
+    assert result["verdict"]["holds"]
+    chart = curves(events)["std_at_start"]
+    assert len(chart["series"]["SELU + LeCun"]["y"]) == result["params"]["hidden_layers"]
+    assert "std_after_training" in curves(events)
+
+
+def test_activations_only_relu_units_can_die_and_the_curve_tracks_each_epoch(tutor_home):
+    result, events = run_demo("demo-activations", tutor_home, learning_rate=0.05)
+    dead = result["verdict"]["numbers"]["dead_per_epoch"]
+    assert set(dead) == {"ReLU", "leaky ReLU", "ELU", "SELU"}
+    for label, shares in dead.items():
+        assert len(shares) == result["params"]["epochs"] + 1  # before training, then after each epoch
+        if label != "ReLU":
+            assert max(shares) == 0.0  # their gradient never vanishes, so no unit is silent for every image
+    assert max(dead["ReLU"]) > 0.0  # at this rate some ReLU units die even in a tiny run
+    assert curves(events)["dead_units"]["series"]["ReLU"]["y"] == dead["ReLU"]
+
+
+def test_momentum_step_losses_agree_with_the_epoch_losses(tutor_home):
+    result, events = run_demo("demo-momentum", tutor_home)
+    step_curve = curves(events)["step_loss"]["series"]
+    histories = history_from_events(events)
+    assert set(step_curve) == set(histories) == {"momentum 0.9", "momentum 0.99", "momentum 0.99999"}
+    for label, curve in step_curve.items():
+        steps = np.array(curve["y"], dtype=float)
+        per_epoch = len(steps) // len(histories[label]["loss"])
+        # with one point a step, the mean of an epoch's steps is the loss Keras reports for that epoch
+        means = steps.reshape(-1, per_epoch).mean(axis=1)
+        assert means == pytest.approx(histories[label]["loss"], rel=1e-3)
+
+
+def test_sparsity_l1_and_ftrl_give_more_zeros_than_plain_training(tutor_home):
+    result, events = run_demo("demo-sparsity", tutor_home)
+    numbers = result["verdict"]["numbers"]
+    plain, l1, ftrl = numbers["methods"].values()
+    assert plain["exact_zeros"] == 0.0
+    assert ftrl["exact_zeros"] > plain["exact_zeros"]
+    assert l1["below_threshold"] > plain["below_threshold"]
+    assert numbers["l1_zeroed"][0] > numbers["plain_zeroed"][0]
+    rows = tables(events)["sparsity"]["rows"]
+    plain_zeroed = [row[1] for row in rows if row[0].startswith("plain, ")]
+    assert plain_zeroed == sorted(plain_zeroed) and plain_zeroed[-1] > plain_zeroed[0]  # higher threshold, more zeros
+
+
+def test_dropout_mc_inference_time_grows_with_sample_count(tutor_home):
+    result, events = run_demo("demo-dropout", tutor_home)
+    ms = list(result["verdict"]["numbers"]["inference_ms"].values())
+    one, ten, many = ms[1:]
+    assert one < ten < many
+    assert result["verdict"]["holds"]
+    rows = tables(events)["uncertainty"]["rows"]
+    assert len(rows) == 5 and all(row[-1] > 0 for row in rows)  # MC samples disagree on confusing digits
+    assert set(history_from_events(events)) == {"no dropout", "dropout 0.3"}
+
+
+def test_a_stop_during_the_first_configuration_cancels_before_the_next(tutor_home):
+    run_dir: list[Path] = []
+
+    def stop_after_first_epoch(event: dict) -> None:
+        if event["type"] == "epoch_end" and run_dir:
+            (run_dir[0] / STOP).touch()
+
+    status, path = execute(resolve_spec("demo-bias-init", quick=True), home=tutor_home,
+                           listeners=[stop_after_first_epoch], on_created=run_dir.append)
+    events, _ = read_events(path / "events.jsonl")
+    assert status == "cancelled"
+    assert len(history_from_events(events)) == 1
