@@ -58,7 +58,7 @@ def train(ctx: RunContext, model: keras.Model, split: Split, p: dict[str, Any],
     if p.get("pipeline", "fast") == "fast":
         history = model.fit(pipeline.train_dataset(split.x_train, split.y_train, p["batch_size"], p["seed"]),
                             validation_data=pipeline.eval_dataset(split.x_val, split.y_val),
-                            epochs=p["epochs"], callbacks=callbacks, verbose=0)
+                            epochs=p["epochs"], callbacks=callbacks, verbose=0, shuffle=False)
     else:
         history = model.fit(split.x_train, split.y_train, validation_data=(split.x_val, split.y_val),
                             batch_size=p["batch_size"], epochs=p["epochs"], callbacks=callbacks, verbose=0)

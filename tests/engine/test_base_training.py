@@ -1,0 +1,97 @@
+"""The base experiment trains for real on tiny seeded data and leaves a complete run folder."""
+from __future__ import annotations
+
+import json
+
+import keras
+import numpy as np
+import pytest
+
+from engine.events import read_events
+from engine.execute import execute
+from engine.models import build_mlp
+from engine.registry import resolve_spec
+from engine.runs import RunStore
+
+
+@pytest.fixture(scope="module")
+def quick_run(tmp_path_factory):
+    home = tmp_path_factory.mktemp("home")
+    status, path = execute(resolve_spec("base", quick=True, overrides={"epochs": 3, "patience": 3}), home=home)
+    return status, path, home
+
+
+def test_quick_run_finishes_with_result_events_model_and_logs(quick_run):
+    status, path, _ = quick_run
+    assert status == "finished"
+    result = json.loads((path / "result.json").read_text())
+    summary = result["summary"]
+    assert result["status"] == "finished" and summary["epochs"] == 3
+    assert 0.3 < summary["test_accuracy"] <= 1.0  # five classes: chance is 0.2
+    assert set(result["test"]["per_class"]) == {"0", "1", "2", "3", "4"}
+    events, bad = read_events(path / "events.jsonl")
+    kinds = [e["type"] for e in events]
+    assert bad == 0 and kinds[0] == "run_started" and kinds[-1] == "run_finished"
+    epochs = [e for e in events if e["type"] == "epoch_end"]
+    assert [e["epoch"] for e in epochs] == [1, 2, 3]
+    assert {"loss", "accuracy", "val_loss", "val_accuracy"} <= set(epochs[0]["metrics"])
+    assert all(e["seconds"] > 0 for e in epochs)
+    source = next(e for e in events if e["type"] == "data_source")
+    assert source["kind"] == "bundled"
+    assert any((path / "tensorboard").rglob("*tfevents*"))
+
+
+def test_saved_model_loads_safely_and_matches_the_reported_accuracy(quick_run):
+    _, path, _ = quick_run
+    model = keras.saving.load_model(path / "model.keras")  # safe_mode on: no Lambda layers inside
+    assert any(isinstance(layer, keras.layers.Rescaling) for layer in model.layers)
+    from engine import data
+
+    split = data.digits_split(data.load(), range(5), subset=resolve_spec("base", quick=True).params["subset"])
+    accuracy = float((model.predict(split.x_test.astype("float32"), verbose=0).argmax(1) == split.y_test).mean())
+    result = json.loads((path / "result.json").read_text())
+    assert accuracy == pytest.approx(result["summary"]["test_accuracy"], abs=1e-6)
+
+
+def test_store_lists_the_run_with_its_figures(quick_run):
+    _, path, home = quick_run
+    row = next(r for r in RunStore(home).list() if r.run_id == path.name)
+    assert row.status == "finished" and row.epochs == 3 and row.test_accuracy is not None
+    assert RunStore(home).history(path)[""]["epoch"] == [1, 2, 3]
+
+
+def test_builder_variants_have_the_layers_they_promise():
+    plain = build_mlp(seed=1)
+    assert [l.name for l in plain.layers if isinstance(l, keras.layers.Dense)] == \
+        ["hidden1", "hidden2", "hidden3", "hidden4", "hidden5", "output"]
+    batchnorm = build_mlp(batch_norm=True, dropout=0.3, seed=1)
+    kinds = [type(l).__name__ for l in batchnorm.layers]
+    assert kinds.count("BatchNormalization") == 5 and kinds.count("Dropout") == 5
+    assert batchnorm.get_layer("hidden1").use_bias is False  # BN's own offset replaces the bias
+    # independent initialisers: no two hidden layers start with the same weights
+    first, second = plain.get_layer("hidden2").kernel.numpy(), plain.get_layer("hidden3").kernel.numpy()
+    assert not np.allclose(first, second)
+
+
+def test_stop_request_cancels_after_an_epoch_and_keeps_the_best_checkpoint(tmp_path):
+    home = tmp_path / "stop-home"
+
+    def stop_after_first_epoch(event):
+        if event["type"] == "epoch_end" and event["epoch"] == 1:
+            (RunStore(home).root / run_id / "STOP").touch()
+
+    run_id = "stop-test"
+    spec = resolve_spec("base", quick=True, overrides={"epochs": 50, "patience": 50})
+    status, path = execute(spec, home=home, run_id=run_id, listeners=[stop_after_first_epoch])
+    assert status == "cancelled"
+    result = json.loads((path / "result.json").read_text())
+    assert result["status"] == "cancelled" and result["summary"]["epochs"] < 50
+    assert (path / "model.keras").exists()
+    assert read_events(path / "events.jsonl")[0][-1]["type"] == "run_cancelled"
+
+
+def test_a_failing_run_reports_one_sentence(tmp_path):
+    status, path = execute(resolve_spec("base", quick=True, data=str(tmp_path / "gone.npz")), home=tmp_path)
+    assert status == "failed"
+    result = json.loads((path / "result.json").read_text())
+    assert "gone.npz" in result["error"] and "Traceback" not in result["error"]

@@ -1,0 +1,17 @@
+"""CI must install and test exactly as README.md tells a new user to."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_ci_runs_the_readme_install_and_test_commands():
+    readme = (ROOT / "README.md").read_text()
+    ci = (ROOT / ".ci" / "run").read_text()
+    test_line = next(line for line in readme.splitlines() if "pip install -e '.[test]'" in line)
+    for step in (s.strip() for s in test_line.split("&&")):
+        assert step in ci, f"CI does not run the README step: {step}"
+    app_line = next(line for line in readme.splitlines() if re.search(r"&& \.venv/bin/ch11-tutor$", line))
+    assert app_line.startswith("python3 -m venv .venv && .venv/bin/pip install -e .")
