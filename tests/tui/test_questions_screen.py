@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 from textual.widgets import Markdown, SelectionList
 
@@ -43,6 +44,7 @@ def shown_markdown(app: TutorApp) -> str:
 async def test_hints_come_one_at_a_time_and_are_saved():
     app = TutorApp()
     async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
         assert Q1.hints[0] not in shown_markdown(app)
         await pilot.press("h")
         await pilot.pause()
@@ -158,3 +160,17 @@ async def test_a_question_with_several_links_asks_which_one_to_open():
         await pilot.pause()
         assert isinstance(app.screen, QuestionsScreen)
     assert Progress.load().get(Q8.id).demo_runs == []
+
+
+async def test_a_demo_that_cannot_start_is_explained_and_not_recorded():
+    broken = replace(Q1, experiments=(ExperimentLink("demo-not-registered"),))
+    app = TutorApp(questions=[broken, *QUESTIONS[1:]])
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.pause()  # the toast rack is filled on the next round of the loop
+        assert isinstance(app.screen, QuestionsScreen)
+        toasts = " ".join(str(t.render()) for t in app.screen.query("Toast"))
+        assert "Unknown experiment 'demo-not-registered'" in toasts
+    assert Progress.load().get(Q1.id).demo_runs == []
+    assert RunStore().list() == []
