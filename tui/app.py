@@ -55,7 +55,6 @@ class TutorApp(App[int]):
         self.progress = progress or Progress.load(tutor_home(home) / FILE_NAME)
         self._run_manager: RunManager | None = None
         self._lab: LabScreen | None = None
-        self._too_small: TooSmallScreen | None = None
         self.add_mode("questions", lambda: QuestionsScreen(self.questions, self.progress))
         self.add_mode("lab", self._lab_screen)
         self.add_mode("runs", _runs_screen)
@@ -174,15 +173,9 @@ class TutorApp(App[int]):
         self._check_size(event.size.width, event.size.height)
 
     def _check_size(self, width: int, height: int) -> None:
-        if too_small(width, height):
-            if self._too_small is None:
-                self._too_small = TooSmallScreen()
-                self.push_screen(self._too_small)
-            elif self._too_small.is_mounted:
-                self._too_small.update_size(width, height)
-        elif self._too_small is not None:
-            screen, self._too_small = self._too_small, None
-            screen.dismiss()
+        # The message screen removes itself once the terminal fits again.
+        if too_small(width, height) and not any(isinstance(s, TooSmallScreen) for s in self.screen_stack):
+            self.push_screen(TooSmallScreen())
 
 
 def _runs_screen() -> Screen:

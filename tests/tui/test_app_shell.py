@@ -112,6 +112,19 @@ async def test_a_small_terminal_gets_a_message_until_it_is_big_enough():
         assert isinstance(app.screen, QuestionsScreen)
 
 
+async def test_the_small_terminal_message_leaves_once_a_dialog_above_it_closes():
+    app = TutorApp()
+    async with app.run_test(size=(70, 20)) as pilot:
+        await pilot.pause()
+        app.push_screen(HelpScreen())  # e.g. a dialog that a run or a key opened meanwhile
+        await pilot.resize_terminal(100, 30)
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, QuestionsScreen)
+        assert not any(isinstance(s, TooSmallScreen) for s in app.screen_stack)
+
+
 async def test_an_unreadable_progress_file_is_reported_and_set_aside(tutor_home):
     tutor_home.mkdir(parents=True)
     (tutor_home / FILE_NAME).write_text("not json")

@@ -14,16 +14,30 @@ def too_small(width: int, height: int) -> bool:
 
 
 class TooSmallScreen(ModalScreen[None]):
-    """A plain message with the current and the needed size; the app removes it when it fits."""
+    """A plain message with the current and the needed size; it goes away by itself once the app fits.
+
+    Being modal, it also holds back the app's screen keys (Ctrl+Q still quits).
+    """
 
     def compose(self) -> ComposeResult:
         yield Static(id="too-small-message")
 
     def on_mount(self) -> None:
-        self.update_size(self.app.size.width, self.app.size.height)
+        self.fit()
 
-    def update_size(self, width: int, height: int) -> None:
-        """Say how big the terminal is now and how big it needs to be."""
+    def on_screen_resume(self) -> None:
+        self.fit()  # the terminal may have grown while a dialog was above this screen
+
+    def on_resize(self) -> None:
+        self.fit()
+
+    def fit(self) -> None:
+        """Leave when the terminal is big enough (and this screen is on top); else say the sizes."""
+        width, height = self.app.size
+        if not too_small(width, height):
+            if self.app.screen is self:
+                self.dismiss()
+            return
         self.query_one(Static).update(
             f"The terminal is {width}×{height}; ch11-tutor needs at least {MIN_WIDTH}×{MIN_HEIGHT}.\n"
             "Enlarge the window (or make the font smaller). Ctrl+Q quits.")
