@@ -7,6 +7,7 @@ burst of progress events costs one repaint.
 """
 from __future__ import annotations
 
+import os
 import time
 from typing import Any
 
@@ -24,6 +25,7 @@ from tui.run_state import RunState
 POLL_SECONDS = 0.25  # a few reads a second: fresh enough to watch, cheap over SSH
 STATUS_CHECK_SECONDS = 2.0  # how often a silent run's process is checked for having died
 LOG_TAIL_BYTES = 16_384
+CHILD_NICENESS = 10  # training yields the CPU to key presses; on an idle machine it loses nothing
 
 
 class RunUpdated(Message):
@@ -53,6 +55,7 @@ class RunManager:
     def launch(self, spec: RunSpec) -> str:
         """Start a run in a child process and follow it; returns its run id."""
         handle = start_run(spec, self.home)
+        _lower_priority(handle)
         self.handles[handle.run_id] = handle
         self.states[handle.run_id] = RunState(handle.run_id, spec.experiment, spec.preset)
         self._ensure_timer()
@@ -100,20 +103,26 @@ class RunManager:
                 target.post_message(RunUpdated(run_id))
         return changed
 
-    def log_tail(self, run_id: str, lines: int = 200) -> list[str]:
-        """The last lines of a run's output.log (the child's stdout and stderr)."""
+    def log_tail(self, run_id: str, lines: int = 200, since: int | None = None) -> Any:
+        """The last lines of a run's output.log (the child's stdout and stderr).
+
+        With `since` (a size returned before) it returns (size, lines), or None when the file
+        has not changed size, so a view re-reads the log only when the run wrote to it.
+        """
         handle = self.handles.get(run_id)
-        if handle is None:
-            return []
-        try:
-            with open(handle.path / LOG, "rb") as log:
-                log.seek(0, 2)
-                size = log.tell()
-                log.seek(max(0, size - LOG_TAIL_BYTES))
-                text = log.read().decode("utf-8", errors="replace")
-        except OSError:
-            return []
-        return text.splitlines()[-lines:]
+        size, text = 0, ""
+        if handle is not None:
+            try:
+                with open(handle.path / LOG, "rb") as log:
+                    size = log.seek(0, 2)
+                    if since is not None and size == since:
+                        return None
+                    log.seek(max(0, size - LOG_TAIL_BYTES))
+                    text = log.read().decode("utf-8", errors="replace")
+            except OSError:
+                pass
+        tail = text.splitlines()[-lines:]
+        return tail if since is None else (size, tail)
 
     def _read(self, run_id: str) -> bool:
         """Fold new events into the state; also notice a run whose process died silently."""
@@ -152,6 +161,26 @@ class RunManager:
     def _ensure_timer(self) -> None:
         if self._timer is None and self.app.is_running:
             self._timer = self.app.set_interval(POLL_SECONDS, self.poll, name="run-manager-poll")
+
+
+def _lower_priority(handle: RunHandle) -> None:
+    """Let the UI win the CPU over training: the child (and every thread it starts) runs niced.
+
+    The child leads its own session, and Linux's autogroup scheduler shares the CPU between
+    sessions before it looks at nice values, so the session's autogroup is niced as well.
+    """
+    if handle.process is None:
+        return
+    pid = handle.process.pid
+    try:
+        os.setpriority(os.PRIO_PROCESS, pid, min(19, os.getpriority(os.PRIO_PROCESS, pid) + CHILD_NICENESS))
+    except (OSError, AttributeError):  # not permitted or not POSIX: the run simply keeps its priority
+        pass
+    try:
+        with open(f"/proc/{pid}/autogroup", "w") as autogroup:
+            autogroup.write(str(CHILD_NICENESS))
+    except OSError:  # no autogroup scheduler here: the plain nice value above is what counts
+        pass
 
 
 def manager_for(app: App) -> RunManager:

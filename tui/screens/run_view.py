@@ -57,6 +57,7 @@ class RunViewScreen(Screen):
         self.draws = 0
         self._last_draw = 0.0
         self._draw_timer: Timer | None = None
+        self._log_size = -1
 
     def compose(self) -> ComposeResult:
         yield Static(self.run_id, id="run-title")
@@ -140,16 +141,19 @@ class RunViewScreen(Screen):
         state = self.state
         if state is None:
             return
-        if self.drawn["curves"] != state.curves_version:
+        active = self.query_one(TabbedContent).active
+        # Hidden charts are not drawn (plotext is the costliest part); switching tabs draws them.
+        if self.drawn["curves"] != state.curves_version and active == "tab-curves":
             self.drawn["curves"] = state.curves_version
             self._draw_curves(state)
-        if self.drawn["tables"] != state.tables_version:
+        if self.drawn["tables"] != state.tables_version and active == "tab-results":
             self.drawn["tables"] = state.tables_version
             self._draw_results(state)
         if self.drawn["trials"] != state.trials_version:
             self.drawn["trials"] = state.trials_version
             self._draw_trials(state)
-        self._draw_log()
+        if active == "tab-log":
+            self._draw_log()
         self.draws += 1
 
     def _draw_curves(self, state: RunState) -> None:
@@ -198,14 +202,19 @@ class RunViewScreen(Screen):
                           params, row["message"], key=row["trial"])
 
     def _draw_log(self) -> None:
-        lines = manager_for(self.app).log_tail(self.run_id)
+        lines = manager_for(self.app).log_tail(self.run_id, since=self._log_size)
+        if lines is None:
+            return  # output.log has not grown
+        self._log_size, lines = lines
         log = self.query_one("#log", Log)
-        if list(log.lines) != lines:
-            log.clear()
-            log.write_lines(lines)
+        log.clear()
+        log.write_lines(lines)
 
     def action_tab(self, tab_id: str) -> None:
         self.query_one(TabbedContent).active = tab_id
+
+    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        self.draw()  # what changed while the tab was hidden
 
     def action_cancel_run(self) -> None:
         if self.state is None or self.state.finished:
