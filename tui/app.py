@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Iterable
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.events import Resize
+from textual.message import Message
 from textual.screen import Screen
 
 from content import Question, load_questions
@@ -29,6 +30,14 @@ if TYPE_CHECKING:
     from tui.screens.lab import LabScreen
 
 LIGHT, DARK = "textual-light", "textual-dark"
+
+
+class LiveRunsFound(Message):
+    """Runs still training from an earlier session (e.g. after an SSH drop), found after startup."""
+
+    def __init__(self, run_ids: list[str]) -> None:
+        super().__init__()
+        self.run_ids = run_ids
 
 
 class TutorApp(App[int]):
@@ -65,6 +74,32 @@ class TutorApp(App[int]):
         if self.progress.notice:
             self.notify(self.progress.notice, title="Progress set aside", severity="warning", timeout=15)
         self._check_size(self.size.width, self.size.height)
+        self.call_after_refresh(self._look_for_live_runs)  # after the first paint, off the UI thread
+
+    def _look_for_live_runs(self) -> None:
+        self.run_worker(self._find_live_runs, thread=True, group="startup", name="find live runs")
+
+    def _find_live_runs(self) -> None:
+        """Read every run folder (a worker thread: there may be many); only posts a message."""
+        from engine.runs import RunStore
+
+        running = [row.run_id for row in RunStore(self.home).list() if row.status == "running"]
+        if running:
+            self.post_message(LiveRunsFound(running))
+
+    def on_live_runs_found(self, message: LiveRunsFound) -> None:
+        """Follow runs left training by an earlier session, so they show live and quitting asks."""
+        followed = []
+        for run_id in message.run_ids:
+            try:
+                self.run_manager.follow(run_id)
+                followed.append(run_id)
+            except TutorError:
+                continue  # it vanished or broke since it was listed
+        if followed:
+            count = "1 run" if len(followed) == 1 else f"{len(followed)} runs"
+            self.notify(f"{count} from an earlier session still training; press r to see it.",
+                        title="Runs picked up again")
 
     def watch_theme(self, theme: str) -> None:
         self.progress.set_theme(theme)

@@ -196,6 +196,28 @@ async def test_quitting_can_be_called_off():
     assert app.return_value is None
 
 
+async def test_a_run_left_training_by_an_earlier_session_is_picked_up_again():
+    run_id, child = start_stand_in_run()
+    try:
+        app = TutorApp()
+        async with app.run_test(size=(120, 36), notifications=True) as pilot:
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert app.run_manager.live_runs() == [run_id]
+            toasts = " ".join(str(t.render()) for t in app.screen.query("Toast"))
+            assert "1 run from an earlier session" in toasts
+            await pilot.press("ctrl+q")
+            await pilot.pause()
+            assert isinstance(app.screen, QuitScreen)
+            await pilot.press("l")
+            await pilot.pause()
+        assert child.poll() is None  # left running, as chosen
+    finally:
+        child.kill()
+        child.wait()
+
+
 def test_the_command_opens_the_app_only_without_a_subcommand():
     assert wants_app([]) and wants_app(["--home", "/tmp/somewhere"]) and wants_app(["--home=/x"])
     assert not wants_app(["run", "base"]) and not wants_app(["--home", "/x", "runs"])
