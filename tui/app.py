@@ -6,6 +6,7 @@ first needs it, so the first screen paints in a fraction of a second.
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
@@ -15,7 +16,7 @@ from textual.events import Resize
 from textual.message import Message
 from textual.screen import Screen
 
-from content import Question, load_questions
+from content import ContentError, Question, load_questions
 from engine.errors import TutorError
 from engine.paths import tutor_home
 from tui.progress import FILE_NAME, Progress
@@ -62,6 +63,7 @@ class TutorApp(App[int]):
         self.home = str(home) if home else None
         self.questions = questions if questions is not None else load_questions()
         self.progress = progress or Progress.load(tutor_home(home) / FILE_NAME)
+        self.progress.on_save_error = lambda text: self.notify(text, severity="error", timeout=15)
         self._run_manager: RunManager | None = None
         self._lab: LabScreen | None = None
         self.add_mode("questions", lambda: QuestionsScreen(self.questions, self.progress))
@@ -225,5 +227,10 @@ def run_app(argv: list[str] | None = None) -> int:
     parser.add_argument("--home", help="folder for runs and progress (default: $CH11_TUTOR_HOME or the "
                                        "user data folder)")
     args = parser.parse_args(argv or [])
-    result = TutorApp(home=args.home).run()
+    try:
+        app = TutorApp(home=args.home)
+    except ContentError as error:  # a broken question file: say which, without a traceback
+        print(f"ch11-tutor: {error}", file=sys.stderr)
+        return 1
+    result = app.run()
     return result if isinstance(result, int) else 0

@@ -10,7 +10,7 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from engine.atomic import write_json_atomic
 from engine.paths import tutor_home
@@ -69,6 +69,9 @@ class Progress:
     last_question: str | None = None
     theme: str | None = None
     notice: str | None = None  # set when a broken file was set aside while loading
+    # Told (once per failure streak) when progress.json cannot be written, e.g. a read-only home.
+    on_save_error: Callable[[str], None] | None = field(default=None, repr=False, compare=False)
+    _failing: bool = field(default=False, repr=False, compare=False)
 
     def get(self, question_id: str) -> QuestionProgress:
         """The record of one question, created empty on first use."""
@@ -116,8 +119,19 @@ class Progress:
                 "questions": {qid: record.to_json() for qid, record in sorted(self.questions.items())}}
 
     def save(self) -> None:
-        """Write progress.json atomically: a crash leaves the old file or the new one, never half."""
-        write_json_atomic(self.path, self.to_json())
+        """Write progress.json atomically: a crash leaves the old file or the new one, never half.
+
+        A failed write keeps the progress in memory and says so once, rather than ending the app.
+        """
+        try:
+            write_json_atomic(self.path, self.to_json())
+        except OSError as error:
+            if not self._failing and self.on_save_error is not None:
+                self.on_save_error(f"Progress could not be saved to {self.path} "
+                                   f"({error.strerror or type(error).__name__}); it is kept until you quit.")
+            self._failing = True
+        else:
+            self._failing = False
 
     @classmethod
     def load(cls, path: str | os.PathLike | None = None) -> "Progress":

@@ -70,3 +70,15 @@ def test_a_file_of_the_wrong_shape_is_set_aside_without_overwriting_an_earlier_o
     assert progress.notice and "hints_shown" in progress.notice
     assert (tutor_home / "progress.json.broken").read_text() == "older"
     assert "two" in (tutor_home / "progress.json.broken.1").read_text()
+
+
+def test_a_failed_save_keeps_progress_and_says_so_once(tutor_home):
+    tutor_home.mkdir(parents=True)
+    said: list[str] = []
+    progress = Progress.load(tutor_home / "not-a-folder" / FILE_NAME)
+    (tutor_home / "not-a-folder").write_text("a file where the folder should be")
+    progress.on_save_error = said.append
+    progress.reveal("q1-a")
+    progress.show_hint("q1-a", hint_count=3)
+    assert progress.get("q1-a").state == "revealed" and progress.get("q1-a").hints_shown == 1
+    assert len(said) == 1 and "could not be saved" in said[0]
