@@ -71,12 +71,12 @@ EXPERIMENTS = [
                 "inputs for SELU + LeCun normal, ReLU + He, ELU + He and SELU with dropout, at initialization "
                 "and after a short training of each.",
         runner="engine.experiments.demos.selu:run",
-        params=(_layers(50, 200), _units(), _epochs(2), _lr(1e-3, "SGD (Nesterov momentum 0.9) learning rate"),
+        params=(_layers(50, 200), _units(), _epochs(3), _lr(0.01, "SGD learning rate"),
                 _batch(), _per_class(200), _seed(),
                 Param("dropout", "float", 0.2, "dropout rate of the SELU + dropout variant", 0.01, 0.9),
                 Param("probe_images", "int", 1000, "validation images used to measure the activations", 50, 10000)),
         presets={"default": {}},
-        preset_help={"default": "50 hidden layers of 100 units; statistics at start and after 2 epochs"},
+        preset_help={"default": "50 hidden layers of 100 units; statistics at start and after 3 epochs of SGD"},
         quick={"hidden_layers": 20, "epochs": 1, "per_class": 20, "probe_images": 200},
     ),
     Experiment(

@@ -106,6 +106,9 @@ def fit(ctx: RunContext, model: keras.Model, split: Split, *, series: str, epoch
     """Compile and train one configuration, streaming epoch_end events tagged with its series."""
     ctx.check_stop()
     ctx.phase("training", series=series)
+    # Building the optimizer's slot variables here, eagerly, instead of inside the first traced step cuts
+    # that step's tracing several-fold (see benchmarks/bench_demos.py).
+    optimizer.build(model.trainable_variables)
     model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy", metrics=["accuracy"],
                   steps_per_execution=steps_per_execution)
     clock = EpochClock()
