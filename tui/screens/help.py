@@ -38,14 +38,20 @@ def binding_rows(bindings: Iterable[BindingType], key_display) -> list[tuple[str
 
 
 def screen_bindings() -> list[tuple[str, list[BindingType]]]:
-    """The bindings of each main screen, by screen name (classes are imported here, not at startup)."""
+    """The bindings of each screen and dialog, by name (classes are imported here, not at startup)."""
     from tui.screens.lab import LabScreen
     from tui.screens.questions import QuestionsScreen
     from tui.screens.run_view import RunViewScreen
     from tui.screens.runs import RunsScreen
+    from tui.widgets.confirm import ConfirmScreen
+    from tui.widgets.dialogs import LinkPicker, QuitScreen
+    from tui.widgets.rating import RatingScreen
 
-    return [("Questions", list(QuestionsScreen.BINDINGS)), ("Lab", list(LabScreen.BINDINGS)),
-            ("Run view", list(RunViewScreen.BINDINGS)), ("Runs", list(RunsScreen.BINDINGS))]
+    screens = [("Questions", QuestionsScreen), ("Rating yourself", RatingScreen),
+               ("Choosing a linked experiment", LinkPicker), ("Quitting while runs train", QuitScreen),
+               ("Lab", LabScreen), ("Run view", RunViewScreen), ("Runs", RunsScreen),
+               ("Yes/no questions (e.g. cancelling a run)", ConfirmScreen)]
+    return [(name, list(screen.BINDINGS)) for name, screen in screens]
 
 
 def _table(rows: list[tuple[str, str]]) -> str:
