@@ -83,7 +83,8 @@ class RichDisplay:
         self.console = Console()
         self.run_id = run_id
         self.progress = Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[info]}"),
-                                 TimeRemainingColumn(), console=self.console, transient=True)
+                                 TimeRemainingColumn(), console=self.console, transient=True,
+                                 redirect_stderr=False)  # Python warnings belong in output.log (fd 2)
         self.task = self.progress.add_task("starting", total=None, info="")
         self.plain = PlainDisplay(run_id, out=_ConsoleWriter(self.console))
         self._started = False

@@ -64,7 +64,7 @@ def execute(spec: RunSpec, home: str | os.PathLike | None = None, run_id: str | 
         status, error = "failed", str(failure)
     except Exception as failure:  # the run fails, the process reports it: never a bare traceback
         status, error = "failed", f"{type(failure).__name__}: {failure}"
-        traceback.print_exc(file=sys.stderr)  # the full story goes to output.log
+        traceback.print_exc(file=sys.__stderr__)  # fd 2, i.e. output.log: never a live display
     finally:
         restore()
     document = {"run_id": path.name, "status": status, "experiment": spec.experiment, "preset": spec.preset,
