@@ -121,6 +121,10 @@ class TutorApp(App[int]):
     def run_manager(self, manager: "RunManager") -> None:
         self._run_manager = manager
 
+    def live_runs(self) -> list[str]:
+        """Ids of the runs this app follows that are still training."""
+        return self.run_manager.live_runs() if self._run_manager is not None else []
+
     def launch(self, spec: "RunSpec") -> str:
         """Start a run in a child process; returns its run id."""
         return self.run_manager.launch(spec)
@@ -177,7 +181,7 @@ class TutorApp(App[int]):
 
     async def action_quit(self) -> None:
         """Quit; with runs still training, ask whether to stop them or leave them running."""
-        live = self.run_manager.live_runs() if self._run_manager is not None else []
+        live = self.live_runs()
         if not live:
             self.exit(0)
             return

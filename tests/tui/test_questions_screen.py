@@ -26,12 +26,15 @@ Q1, Q8 = QUESTIONS[0], QUESTIONS[7]
 class RecordedRunManager(RunManager):
     """Launches by making a real run folder that holds a recorded event file instead of training."""
 
+    finished = True  # False: the recorded run stops after its first epoch, as if still training
+
     def launch(self, spec: RunSpec) -> str:
         path = RunStore(self.home).create(spec)
         events = [{"type": "run_started", "time": 1.0, "experiment": spec.experiment},
                   {"type": "epoch_end", "time": 2.0, "epoch": 1, "epochs": 1, "seconds": 1.0,
                    "metrics": {"loss": 0.5, "accuracy": 0.8, "val_loss": 0.6, "val_accuracy": 0.75}},
                   {"type": "run_finished", "time": 3.0, "summary": {"test_accuracy": 0.7}, "seconds": 2.0}]
+        events = events if self.finished else events[:-1]
         (path / EVENTS).write_text("".join(json.dumps(e) + "\n" for e in events))
         self.follow(path.name)
         return path.name
@@ -128,6 +131,21 @@ async def test_one_key_launches_the_demo_and_the_question_records_it():
     assert Progress.load().get(Q1.id).demo_runs == [run_id]
     [row] = RunStore().list()
     assert (row.run_id, row.experiment, row.status) == (run_id, "demo-symmetry", "finished")
+
+
+async def test_asking_again_for_a_demo_still_running_shows_it_instead_of_starting_another():
+    app = TutorApp()
+    app.run_manager = RecordedRunManager(app)
+    app.run_manager.finished = False
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("e")
+        await pilot.pause()
+        first = app.screen.run_id
+        await pilot.press("escape", "e")
+        await pilot.pause()
+        assert isinstance(app.screen, RunViewScreen) and app.screen.run_id == first
+    assert Progress.load().get(Q1.id).demo_runs == [first]
+    assert [row.run_id for row in RunStore().list()] == [first]
 
 
 async def test_opening_the_lab_chooses_the_linked_experiment():

@@ -161,6 +161,13 @@ class QuestionsScreen(Screen):
         if link is None:
             self.action_open_lab()
             return
+        record = self.progress.get(question.id)
+        live = set(self.tutor.live_runs())
+        running = [run_id for run_id in record.demo_runs if run_id in live]
+        if running:  # a second key press should not start a second copy of the same demo
+            self.notify("This demo is still running; here it is.")
+            self.tutor.show_run(running[-1])
+            return
         run_id = self.tutor.launch_experiment(link.id, link.preset)
         if run_id is not None:
             self.progress.record_demo(question.id, run_id)
