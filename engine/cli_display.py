@@ -35,6 +35,18 @@ def final_line(event: dict[str, Any], run_id: str) -> str:
     return f"Run {run_id} {word}: " + ", ".join(parts)
 
 
+def table_lines(event: dict[str, Any]) -> str:
+    """A table event as aligned plain-text lines (numbers to four significant digits)."""
+    columns = [str(c) for c in event.get("columns") or []]
+    rows = [[f"{v:.4g}" if isinstance(v, float) else "" if v is None else str(v) for v in row]
+            for row in event.get("rows") or []]
+    widths = [max(len(r[i]) if i < len(r) else 0 for r in [columns, *rows]) for i in range(len(columns))]
+    lines = [str(event.get("title") or event.get("name") or "table")]
+    for row in [columns, *rows]:
+        lines.append("  " + "  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+    return "\n".join(lines) + "\n"
+
+
 class JsonDisplay:
     """Streams every event as one JSON line on stdout."""
 
@@ -51,10 +63,16 @@ class PlainDisplay:
 
     def __init__(self, run_id: str = "", out: TextIO = sys.stdout) -> None:
         self.out, self.run_id = out, run_id
+        self.tables: dict[str, dict[str, Any]] = {}  # latest of each name, printed once at the end
 
     def __call__(self, event: dict[str, Any]) -> None:
         kind = event["type"]
         line = None
+        if kind == "table":
+            self.tables[str(event.get("name"))] = event
+        if kind in ("run_finished", "run_failed", "run_cancelled") and self.tables:
+            self.out.write("".join(table_lines(t) for t in self.tables.values()))
+            self.tables.clear()
         if kind == "run_started":
             self.run_id = event.get("run_id", self.run_id)
             line = f"Run {self.run_id}: {event['experiment']} ({event['preset']})"
