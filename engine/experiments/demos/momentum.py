@@ -97,8 +97,8 @@ def run(ctx: RunContext) -> dict[str, Any]:
     usual, extreme = found[MOMENTA[0]], found[MOMENTA[-1]]
     holds = usual["epochs_to_target"] is not None and (
         extreme["epochs_to_target"] is None or extreme["epochs_to_target"] > usual["epochs_to_target"])
-    text = (f"Training loss {p['target_loss']:g} was reached "
-            + "; ".join(f"{_reached(f)} with momentum {beta:g}" for beta, f in found.items())
+    text = (f"Epochs to reach training loss {p['target_loss']:g}: "
+            + ", ".join(f"{_reached(f)} with momentum {beta:g}" for beta, f in found.items())
             + f"; the epoch loss rose {', '.join(str(f['rises']) for f in found.values())} times respectively"
             + (f", and momentum {MOMENTA[-1]:g} diverged to an infinite loss." if extreme["diverged"] else "."))
     numbers = {"target_loss": p["target_loss"], "learning_rate": p["learning_rate"],
@@ -110,4 +110,4 @@ def run(ctx: RunContext) -> dict[str, Any]:
 
 def _reached(found: dict[str, Any]) -> str:
     epoch = found["epochs_to_target"]
-    return f"after {epoch} epoch(s)" if epoch else "never"
+    return str(epoch) if epoch else "never"
