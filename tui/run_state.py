@@ -69,6 +69,7 @@ class RunState:
         self.epoch_started = self.last_time
 
     def _on_phase(self, event: dict[str, Any]) -> None:
+        self.epoch_started = None  # the epoch clock starts at the next progress, not during data loading
         self.phase = str(event.get("name", ""))
         detail = event.get("detail")
         if detail is None:

@@ -1,9 +1,10 @@
 """The run view follows a run's events: curves, progress, phase, tables, trials, log, cancel."""
 from __future__ import annotations
 
-from fixtures.host import DEMO, PLAIN, TUNE, HostApp, append, copy_runs, events_of, live_run, wait_until
+from fixtures.host import DEMO, DIED, PLAIN, TUNE, HostApp, append, copy_runs, events_of, live_run, wait_until
 from textual.widgets import DataTable, Log, Static
 
+from tui.run_manager import RunUpdated
 from tui.screens.run_view import RunViewScreen
 from tui.widgets.curve_chart import CurveChart
 from tui.widgets.event_table import EventTable
@@ -122,3 +123,20 @@ async def test_an_unknown_run_says_so_in_one_sentence(tutor_home):
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
         assert "No run 'no-such-run'" in text(app.screen, "#run-title")
+
+
+async def test_a_run_whose_process_died_shows_as_died(tutor_home):
+    copy_runs(tutor_home, DIED)
+    app = HostApp(lambda: RunViewScreen(DIED), tutor_home)
+    async with app.run_test(size=(120, 36)) as pilot:
+        view = app.screen
+        await wait_until(pilot, lambda: view.draws > 0)
+        assert "· died" in text(view, "#run-title")
+        assert "its process ended without finishing" in text(view, "#run-phase")
+        assert view.query_one("#loss-chart", CurveChart).plotted == {"train": 2, "val": 2}
+        assert app.run_manager.live_runs() == []
+
+
+def test_a_newer_update_for_the_same_run_replaces_a_pending_one():
+    assert RunUpdated("a").can_replace(RunUpdated("a"))
+    assert not RunUpdated("a").can_replace(RunUpdated("b"))

@@ -7,6 +7,7 @@ import json
 from fixtures.host import BATCHNORM, DEMO, PLAIN, TUNE, HostApp, append, copy_runs, events_of, live_run, settle
 from textual.widgets import DataTable, Input
 
+from engine.registry import Experiment, Param
 from tui.screens.lab import LabScreen
 from tui.screens.run_view import RunViewScreen
 from tui.screens.runs import RunsScreen
@@ -90,16 +91,36 @@ def test_runs_compare_overlay(snap_compare, tutor_home):
     assert snap_compare(HostApp(RunsScreen, tutor_home), terminal_size=(120, 36), run_before=compare)
 
 
+# The lab is pictured with a fixed catalog, so that new experiments and parameters in the
+# registry do not change these pictures; the pilot tests use the real registry.
+CATALOG = [
+    Experiment("demo-example", "An example with every kind of parameter", 1, "Each kind of form field, once.",
+               "engine.experiments.base:run",
+               (Param("layers", "int", 5, "number of hidden layers", 1, 20),
+                Param("learning_rate", "float", 1e-3, "learning rate", 1e-6, 1.0, log=True),
+                Param("batch_norm", "bool", False, "Batch Normalization after each hidden layer"),
+                Param("activation", "choice", "elu", "hidden-layer activation", choices=("elu", "relu", "selu")),
+                Param("note", "str", "first try", "a label for the run")),
+               presets={"plain": {}, "batchnorm": {"batch_norm": True}},
+               preset_help={"plain": "as the exercise describes it", "batchnorm": "with Batch Normalization"},
+               quick={"layers": 2}),
+    Experiment("demo-second", "A second entry for the list", 2, "Only listed.", "engine.experiments.base:run",
+               (Param("seed", "int", 42, "random seed", 0, 2**31 - 1),)),
+]
+
+
 @pytest.mark.parametrize("size", SIZES)
 def test_lab_form(snap_compare, size):
-    assert snap_compare(HostApp(lambda: LabScreen("base", "batchnorm")), terminal_size=size, run_before=settle)
+    assert snap_compare(HostApp(lambda: LabScreen("demo-example", "batchnorm", CATALOG)), terminal_size=size,
+                        run_before=settle)
 
 
 def test_lab_refuses_a_bad_value(snap_compare):
     async def bad_value(pilot) -> None:
         await settle(pilot)
-        pilot.app.screen.query_one("#input-units", Input).value = "0"
+        pilot.app.screen.query_one("#input-layers", Input).value = "0"
         await pilot.press("ctrl+r")
         await pilot.pause()
 
-    assert snap_compare(HostApp(lambda: LabScreen("base")), terminal_size=(80, 24), run_before=bad_value)
+    assert snap_compare(HostApp(lambda: LabScreen("demo-example", None, CATALOG)), terminal_size=(80, 24),
+                        run_before=bad_value)

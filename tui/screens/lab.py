@@ -42,9 +42,10 @@ class LabScreen(Screen):
         Binding("ctrl+l", "focus_experiments", "Experiment list", priority=True),
     ]
 
-    def __init__(self, experiment_id: str | None = None, preset: str | None = None) -> None:
+    def __init__(self, experiment_id: str | None = None, preset: str | None = None,
+                 catalog: list[Experiment] | None = None) -> None:
         super().__init__()
-        self.catalog: list[Experiment] = experiments()
+        self.catalog: list[Experiment] = catalog if catalog is not None else experiments()
         self.experiment_id = experiment_id or (self.catalog[0].id if self.catalog else None)
         self.preset = preset
         self.launched: list[str] = []  # run ids started from this screen
@@ -55,17 +56,17 @@ class LabScreen(Screen):
             yield OptionList(*(Option(f"Q{e.question} {e.id}", id=e.id) for e in self.catalog),
                              id="lab-experiments")
             with Vertical(id="lab-main"):
-                yield Static("", id="lab-title")
-                yield Static("", id="lab-summary")
+                yield Static("", id="lab-title", markup=False)
+                yield Static("", id="lab-summary", markup=False)
                 with Horizontal(id="lab-preset-row"):
                     yield Label("Preset")
                     yield Select([], allow_blank=True, compact=True, id="lab-preset")
                     yield Checkbox("quick (tiny run)", id="lab-quick", compact=True)
-                yield Static("", id="lab-preset-help")
+                yield Static("", id="lab-preset-help", markup=False)
                 yield VerticalScroll(id="lab-form")
                 with Horizontal(id="lab-actions"):
                     yield Button("Launch", id="lab-launch", variant="success", compact=True)
-                    yield Static("", id="lab-message")
+                    yield Static("", id="lab-message", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -79,7 +80,7 @@ class LabScreen(Screen):
     def select(self, experiment_id: str, preset: str | None = None) -> None:
         """Show one experiment with one preset's values in the form."""
         try:
-            experiment = get_experiment(experiment_id)
+            experiment = self._experiment(experiment_id)
         except TutorError as error:
             self._say(str(error), error=True)
             return
@@ -107,9 +108,19 @@ class LabScreen(Screen):
         await form.remove_children()
         await form.mount_all(ParamField(param, values[param.name]) for param in experiment.params)
 
+    def _experiment(self, experiment_id: str) -> Experiment:
+        for experiment in self.catalog:
+            if experiment.id == experiment_id:
+                return experiment
+        return get_experiment(experiment_id)  # raises the registry's one-sentence error
+
     def _values(self, experiment: Experiment, preset: str) -> dict[str, Any]:
-        quick = self.query_one("#lab-quick", Checkbox).value
-        return dict(resolve_spec(experiment.id, preset, quick=quick).params)
+        """Defaults, then the preset, then the quick settings: the order resolve_spec applies them."""
+        values = experiment.defaults()
+        values.update(experiment.presets[preset])
+        if self.query_one("#lab-quick", Checkbox).value:
+            values.update(experiment.quick)
+        return values
 
     def _show_preset_help(self, experiment: Experiment, preset: str) -> None:
         help_text = experiment.preset_help.get(preset, "")
@@ -119,7 +130,7 @@ class LabScreen(Screen):
         """Put the preset's (and quick) values back in the form."""
         if not self.experiment_id or not self.preset:
             return
-        values = self._values(get_experiment(self.experiment_id), self.preset)
+        values = self._values(self._experiment(self.experiment_id), self.preset)
         for field in self.query(ParamField):
             field.set_value(values[field.param.name])
 
@@ -131,7 +142,7 @@ class LabScreen(Screen):
     def on_select_changed(self, event: Select.Changed) -> None:
         if event.select.id == "lab-preset" and isinstance(event.value, str) and event.value != self.preset:
             self.preset = event.value
-            self._show_preset_help(get_experiment(self.experiment_id or ""), event.value)
+            self._show_preset_help(self._experiment(self.experiment_id or ""), event.value)
             self._refill()
 
     def on_checkbox_changed(self, event: Checkbox.Changed) -> None:

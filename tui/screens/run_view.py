@@ -60,13 +60,13 @@ class RunViewScreen(Screen):
         self._log_size = -1
 
     def compose(self) -> ComposeResult:
-        yield Static(self.run_id, id="run-title")
-        yield Static("", id="run-phase")
-        yield Static("", id="run-metrics")
+        yield Static(self.run_id, id="run-title", markup=False)
+        yield Static("", id="run-phase", markup=False)
+        yield Static("", id="run-metrics", markup=False)
         with Horizontal(id="run-progress"):
-            yield Static("epoch", classes="bar-label", id="epoch-label")
+            yield Static("epoch", classes="bar-label", id="epoch-label", markup=False)
             yield ProgressBar(total=1.0, show_eta=False, id="epoch-bar")
-            yield Static("run", classes="bar-label", id="run-label")
+            yield Static("run", classes="bar-label", id="run-label", markup=False)
             yield ProgressBar(total=1.0, show_eta=False, id="run-bar")
         with TabbedContent(initial="tab-curves"):
             with TabPane("Curves", id="tab-curves"):
@@ -75,9 +75,9 @@ class RunViewScreen(Screen):
                     yield CurveChart("accuracy", "epoch", "", id="accuracy-chart")
             with TabPane("Results", id="tab-results"):
                 with VerticalScroll(id="results"):
-                    yield Static("No tables or charts from this run yet.", id="results-empty")
+                    yield Static("No tables or charts from this run yet.", id="results-empty", markup=False)
             with TabPane("Trials", id="tab-trials"):
-                yield Static("This run has no trials (only tune runs do).", id="trials-empty")
+                yield Static("This run has no trials (only tune runs do).", id="trials-empty", markup=False)
                 yield DataTable(id="trials", zebra_stripes=True, cursor_type="row")
             with TabPane("Log", id="tab-log"):
                 yield Log(id="log", max_lines=500)
@@ -131,8 +131,12 @@ class RunViewScreen(Screen):
         self.query_one("#run-metrics", Static).update(f"{epoch}{series} · {numbers}" if numbers else epoch + series)
         self.query_one("#epoch-bar", ProgressBar).update(progress=state.epoch_fraction())
         self.query_one("#run-bar", ProgressBar).update(progress=state.run_fraction())
-        self.query_one("#epoch-label", Static).update(f"epoch ETA {describe_seconds(state.epoch_eta())}")
-        self.query_one("#run-label", Static).update(f"run ETA {describe_seconds(state.run_eta())}")
+        if state.finished:
+            self.query_one("#epoch-label", Static).update("epoch")
+            self.query_one("#run-label", Static).update(f"run {state.status}")
+        else:
+            self.query_one("#epoch-label", Static).update(f"epoch ETA {describe_seconds(state.epoch_eta())}")
+            self.query_one("#run-label", Static).update(f"run ETA {describe_seconds(state.run_eta())}")
 
     def draw(self) -> None:
         """Repaint whatever changed since the last draw: curves, result tables, trials, log."""

@@ -113,7 +113,7 @@ class RunsScreen(Screen):
     def compose(self) -> ComposeResult:
         yield DataTable(id="runs-table", cursor_type="row", zebra_stripes=True)
         yield CurveChart("validation accuracy", "epoch", "", id="runs-compare")
-        yield Static("Loading runs…", id="runs-message")
+        yield Static("Loading runs…", id="runs-message", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
