@@ -88,6 +88,7 @@ async def test_rating_ticks_key_points_and_marks_the_question_rated():
         text = shown_markdown(app)
         assert f"✓ {Q1.key_points[0]}" in text and f"✗ {Q1.key_points[1]}" in text
         assert f"2 of {len(Q1.key_points)}" in text
+        assert app.screen.query_one(QuestionList).border_subtitle == f"1 of {len(QUESTIONS)} rated"
     record = Progress.load().get(Q1.id)
     assert (record.state, record.rating) == ("rated", [0, 2])
 

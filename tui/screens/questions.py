@@ -106,6 +106,7 @@ class QuestionsScreen(Screen):
 
     def on_mount(self) -> None:
         listing = self.query_one(QuestionList)
+        listing.border_title = "Questions"
         listing.show(list(self.questions.values()), {qid: self.progress.get(qid) for qid in self.questions})
         listing.highlighted = list(self.questions).index(self.current_id)
         listing.focus()
@@ -122,7 +123,10 @@ class QuestionsScreen(Screen):
     def render_question(self) -> AwaitComplete:
         """Repaint the open question, its list entry and the status line from the progress record."""
         question, record = self.current, self.progress.get(self.current_id)
-        self.query_one(QuestionList).refresh_entry(question, record)
+        listing = self.query_one(QuestionList)
+        listing.refresh_entry(question, record)
+        rated = sum(self.progress.get(qid).state == "rated" for qid in self.questions)
+        listing.border_subtitle = f"{rated} of {len(self.questions)} rated"
         self.query_one("#question-status", Static).update(
             f"Question {question.number} of {len(self.questions)} · {describe(question, record)}")
         return self.query_one(Markdown).update(question_markdown(question, record))
