@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from engine import data as mnist_data
+from engine.distributed.config import check_network, from_flags
 from engine.errors import TutorError
 from engine.registry import experiments, get_experiment, resolve_spec
 from engine.runs import LOG, RunStore
@@ -17,6 +18,9 @@ EPILOG = """examples:
   ch11-tutor run base --preset batchnorm
   ch11-tutor run base --learning-rate 0.0005 --epochs 30
   ch11-tutor run base --quick --json
+  ch11-tutor run base --strategy mirrored
+  ch11-tutor run tune --distributed chief --oracle 0.0.0.0:8470
+  ch11-tutor run tune --distributed worker --oracle chief-host:8470 --worker-id 1
   ch11-tutor runs
   ch11-tutor show 20261129-1200"""
 
@@ -41,6 +45,10 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--data", help=f"MNIST .npz file (default: ${mnist_data.DATA_ENV}, the Keras cache, "
                                     "then the bundled copy)")
     run.add_argument("--run-id", help=argparse.SUPPRESS)  # the TUI names the folder it will follow
+    run.add_argument("--distributed", metavar="chief|worker",
+                     help="tune only: serve a search to workers (chief) or train its trials (worker)")
+    run.add_argument("--oracle", metavar="HOST:PORT", help="the chief's address (with --distributed)")
+    run.add_argument("--worker-id", metavar="N", help="this worker's own number (with --distributed worker)")
     sub.add_parser("runs", help="list runs as a table").add_argument("--json", action="store_true")
     show = sub.add_parser("show", help="one run's summary and history")
     show.add_argument("run_id")
@@ -106,6 +114,11 @@ def cmd_run(args: argparse.Namespace, extra: list[str]) -> int:
 
     spec = resolve_spec(args.experiment, args.preset, parse_param_flags(extra, args.set), args.quick, args.data)
     mnist_data.locate(spec.data)  # a missing --data file is refused before any folder is made
+    distributed = from_flags(spec.experiment, args.distributed, args.oracle, args.worker_id,
+                             str(spec.params.get("resume", "")))
+    if distributed:
+        check_network(distributed)  # a port in use or an absent chief, before TensorFlow loads
+        os.environ.update(distributed.env())  # keras-tuner's own chief/worker switches
     if args.json:
         display: Any = JsonDisplay()
     elif sys.stdout.isatty():

@@ -23,6 +23,9 @@ TRAINING_PARAMS = (
     Param("pipeline", "choice", "fast", "fast: prepared tensors and many steps per call; "
           "plain: Keras fit on the raw array with default settings", choices=("fast", "plain")),
     Param("steps_per_execution", "int", 64, "training steps per compiled call (fast pipeline)", 1, 10000),
+    Param("strategy", "choice", "default", "default: one device; mirrored: tf.distribute.MirroredStrategy, "
+          "one model copy per GPU, batch_size is the global batch split between them (one copy on the CPU "
+          "when the box has no GPU)", choices=("default", "mirrored")),
 )
 
 EXPERIMENTS = [

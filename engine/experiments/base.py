@@ -8,6 +8,7 @@ from typing import Any
 import keras
 import numpy as np
 
+from engine import strategy
 from engine.context import RunContext
 from engine.data import Split, digits_split
 from engine.models import build_mlp
@@ -26,17 +27,23 @@ def run(ctx: RunContext) -> dict[str, Any]:
     ctx.check_stop()
     model = build_from_params(p)
     trained = train(ctx, model, split, p)
-    return {**trained, "model": MODEL_FILE}
+    used = strategy.describe(p.get("strategy", "default"), p["batch_size"], p["learning_rate"])
+    return {**trained, "model": MODEL_FILE, "strategy": used}
 
 
 def build_from_params(p: dict[str, Any]) -> keras.Model:
-    """The base network from a parameter dict, compiled with Adam and sparse cross-entropy."""
+    """The base network from a parameter dict, compiled with Adam and sparse cross-entropy.
+
+    Built and compiled inside the run's tf.distribute strategy, so `fit` trains it there.
+    """
     keras.utils.set_random_seed(p["seed"])
-    model = build_mlp(p["hidden_layers"], p["units"], p["activation"], p["initializer"], p["batch_norm"],
-                      p["dropout"], n_classes=5, seed=p["seed"])
-    fast = p.get("pipeline", "fast") == "fast"
-    model.compile(optimizer=keras.optimizers.Adam(p["learning_rate"]), loss="sparse_categorical_crossentropy",
-                  metrics=["accuracy"], steps_per_execution=p.get("steps_per_execution", 1) if fast else 1)
+    with strategy.scope(p.get("strategy", "default")):
+        model = build_mlp(p["hidden_layers"], p["units"], p["activation"], p["initializer"], p["batch_norm"],
+                          p["dropout"], n_classes=5, seed=p["seed"])
+        fast = p.get("pipeline", "fast") == "fast"
+        model.compile(optimizer=keras.optimizers.Adam(p["learning_rate"]),
+                      loss="sparse_categorical_crossentropy", metrics=["accuracy"],
+                      steps_per_execution=p.get("steps_per_execution", 1) if fast else 1)
     return model
 
 

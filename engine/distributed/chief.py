@@ -1,0 +1,278 @@
+"""The chief: serves keras-tuner's oracle over gRPC, keeps every worker's trials in its own run folder.
+
+keras-tuner's chief runs no trials; it answers workers' requests. Its own serving loop sleeps 20 s
+between checks and waits for ever on a worker that died mid-trial, so this one reuses keras-tuner's
+servicer and exit test but polls briefly and drops a worker that stops sending heartbeats: its
+trial is ended as FAILED with a sentence saying so, and the search goes on with the others.
+"""
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+from concurrent import futures
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import grpc
+from keras_tuner.src import protos
+from keras_tuner.src.distribute.oracle_chief import OracleServicer, exit_chief
+from keras_tuner.src.engine import trial as trial_module
+from keras_tuner.src.engine.oracle import synchronized
+
+from engine.context import RunContext
+from engine.distributed import session as s
+from engine.distributed.config import WORKER_PREFIX
+from engine.distributed.session import Session
+from engine.errors import RunError
+from engine.events import EventTail
+from engine.experiments.tune_space import chosen
+from engine.experiments.tune_tuner import SearchStopped, trial_row
+
+TIMEOUT_ENV = "CH11_TUTOR_WORKER_TIMEOUT"
+DEFAULT_TIMEOUT = 30.0  # seconds without a heartbeat before a worker counts as gone (beats come every 1 s)
+POLL_SECONDS = 0.2  # how often the chief checks for lost workers, new epochs and the end of the search
+
+
+def worker_timeout() -> float:
+    """Seconds of silence after which the chief gives up on a worker (an environment variable can shorten it)."""
+    try:
+        return max(2.0, float(os.environ.get(TIMEOUT_ENV, DEFAULT_TIMEOUT)))
+    except ValueError:
+        return DEFAULT_TIMEOUT
+
+
+@dataclass
+class Worker:
+    """One worker as the chief knows it."""
+
+    tuner_id: str
+    label: str
+    nonce: str
+    run_dir: str
+    last_seen: float
+    status: str = "active"  # active, finished, lost
+    trials: list[str] = field(default_factory=list)
+    tail: EventTail | None = None
+
+
+class Watch:
+    """The chief's record of workers and trials; turns oracle traffic into the chief's run events."""
+
+    def __init__(self, ctx: RunContext, sess: Session, oracle: Any) -> None:
+        self.ctx, self.session, self.oracle = ctx, sess, oracle
+        self.settings = s.settings_of(ctx.params)
+        self.space = s.space_of(ctx.params)
+        self.workers: dict[str, Worker] = {}
+        self.trial_worker: dict[str, str] = {}  # trial id -> worker label
+        self.lost_trials: set[str] = set()
+        self.refusals: list[str] = []
+        self.timeout = worker_timeout()
+        self.lock = threading.RLock()
+
+    # --- requests from workers (gRPC threads) ---
+    def hello(self, meta: dict[str, str]) -> list[tuple[str, str]]:
+        """A worker introduces itself: refuse a different search or a taken id, else register it."""
+        tuner_id, nonce = json.loads(meta[s.HELLO]), json.loads(meta.get(s.NONCE, '""'))
+        label = _label(tuner_id)
+        settings, space = json.loads(meta.get(s.SETTINGS, "{}")), json.loads(meta.get(s.SPACE, "[]"))
+        with self.lock:
+            refusal = ""
+            known = self.workers.get(tuner_id)
+            diffs = s.differences(self.settings, settings)
+            if diffs:
+                refusal = (f"The chief refuses {label}: its search differs from the chief's in "
+                           f"{'; '.join(diffs)}; start it with the same preset and parameters as the chief.")
+            elif space != self.space:
+                refusal = (f"The chief refuses {label}: its keras-tuner search space differs from the chief's "
+                           "(different versions of the tutor?); run the same version on every machine.")
+            elif known and known.nonce != nonce and known.status == "active" \
+                    and time.monotonic() - known.last_seen < self.timeout:
+                refusal = (f"Worker id {tuner_id.removeprefix('worker-')} is already used by a live worker of this "
+                           "search; give each worker its own --worker-id.")
+            if refusal:
+                self.refusals.append(refusal)
+                self.ctx.events.emit("phase", name="worker refused", worker=label, detail=refusal)
+                return [(s.REFUSED, s.encode(refusal))]
+            run_dir = json.loads(meta.get(s.RUN_DIR, '""'))
+            self.workers[tuner_id] = Worker(tuner_id, label, nonce, run_dir, time.monotonic(),
+                                            trials=known.trials if known else [])
+            self.ctx.events.emit("phase", name="worker joined", worker=label, run_dir=run_dir,
+                                 workers=sum(w.status == "active" for w in self.workers.values()))
+        return [(s.SEARCH_ID, s.encode(self.session.search_id)), (s.CHIEF_RUN, s.encode(self.session.chief_run))]
+
+    def beat(self, tuner_id: str) -> None:
+        """A heartbeat (or any request) from a worker: it is alive."""
+        with self.lock:
+            worker = self.workers.get(tuner_id)
+            if worker and worker.status == "active":
+                worker.last_seen = time.monotonic()
+
+    def created(self, tuner_id: str, status: str) -> None:
+        """After the oracle answered CreateTrial: announce a new trial, or note a worker it sent home."""
+        with self.lock:
+            worker = self.workers.get(tuner_id)
+            label = worker.label if worker else tuner_id
+            if status == trial_module.TrialStatus.STOPPED and worker:
+                worker.status = "finished"
+                return
+            trial = self.oracle.ongoing_trials.get(tuner_id)
+            if trial is None or trial.trial_id in self.trial_worker:
+                return
+            self.trial_worker[trial.trial_id] = label
+            if worker:
+                worker.trials.append(trial.trial_id)
+            values = trial.hyperparameters.values
+            self.ctx.events.emit("trial_started", trial=trial.trial_id, hyperparameters=chosen(values),
+                                 index=len(self.oracle.trials), epochs=values.get("tuner/epochs"),
+                                 initial_epoch=values.get("tuner/initial_epoch", 0),
+                                 resumes=values.get("tuner/trial_id"), worker=label)
+            self._emit_table()
+
+    def ended(self, trial_id: str) -> None:
+        """After the oracle recorded a trial's end: report it with its score and worker."""
+        with self.lock:
+            trial = self.oracle.trials.get(trial_id)
+            if trial is not None:
+                self.ctx.events.emit("trial_end", **trial_row(trial), worker=self.trial_worker.get(trial_id, ""))
+                self._emit_table()
+
+    # --- the chief's own loop ---
+    def drop_lost_workers(self) -> None:
+        """End the trial of every worker that stopped sending heartbeats, as FAILED, and forget the worker."""
+        with self.lock:
+            now = time.monotonic()
+            for worker in self.workers.values():
+                if worker.status != "active" or now - worker.last_seen < self.timeout:
+                    continue
+                worker.status = "lost"
+                trial = self.oracle.ongoing_trials.get(worker.tuner_id)
+                message = (f"{worker.label} stopped answering for {self.timeout:.0f} s (its process died or lost "
+                           "the network); the chief recorded this trial as failed and went on without it.")
+                if trial is not None:
+                    trial.status = trial_module.TrialStatus.FAILED
+                    trial.message = message
+                    self.lost_trials.add(trial.trial_id)
+                    try:
+                        self.oracle.end_trial(trial)
+                    except RuntimeError as error:  # keras-tuner's limit on consecutive failed trials
+                        self.refusals.append(str(error).splitlines()[0])
+                    self.ended(trial.trial_id)
+                _forget_tuner(self.oracle, worker.tuner_id)
+                self.ctx.events.emit("phase", name="worker lost", worker=worker.label, detail=message,
+                                     trial=trial.trial_id if trial is not None else None)
+
+    def forward_epochs(self) -> None:
+        """Copy each worker's epoch_end events into the chief's run (where its folder can be read)."""
+        for worker in list(self.workers.values()):
+            if worker.tail is None:
+                path = Path(worker.run_dir) / "events.jsonl" if worker.run_dir else None
+                if path is None or not path.exists():
+                    continue
+                worker.tail = EventTail(path)
+            for event in worker.tail.read_new():
+                if event.get("type") == "epoch_end" and event.get("trial"):
+                    fields = {k: v for k, v in event.items() if k not in ("type", "time")}
+                    self.ctx.events.emit("epoch_end", **fields, worker=worker.label)
+
+    def labels(self, trials: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The trials table rows with the worker that ran each trial."""
+        return [{**row, "worker": self.trial_worker.get(row["trial"], "")} for row in trials]
+
+    def report(self) -> dict[str, Any]:
+        """What happened to each worker, for result.json, with one sentence for a learner."""
+        workers = [{"worker": w.label, "status": w.status, "trials": list(w.trials), "run_dir": w.run_dir}
+                   for w in self.workers.values()]
+        lost = [w for w in self.workers.values() if w.status == "lost"]
+        note = f"{len(workers)} worker{'s' if len(workers) != 1 else ''} ran the search."
+        for w in lost:
+            failed = [t for t in w.trials if t in self.lost_trials]
+            note += (f" {w.label} stopped answering and was dropped"
+                     + (f"; its trial {', '.join(failed)} is recorded as failed" if failed else "")
+                     + "; the others finished the search.")
+        return {**self.session.link(), "workers": workers, "lost_workers": [w.label for w in lost],
+                "failed_trials_of_lost_workers": sorted(self.lost_trials), "refused": list(self.refusals),
+                "note": note}
+
+    def _emit_table(self) -> None:
+        from engine.experiments.tune import trials_table
+
+        rows = [trial_row(t) for t in sorted(self.oracle.trials.values(), key=lambda t: t.trial_id)]
+        self.ctx.events.emit("table", **trials_table(self.labels(rows)))
+
+
+def _label(tuner_id: str) -> str:
+    return f"worker {tuner_id.removeprefix(WORKER_PREFIX)}" if tuner_id.startswith(WORKER_PREFIX) else tuner_id
+
+
+@synchronized
+def _forget_tuner(oracle: Any, tuner_id: str) -> None:
+    # under the oracle's own lock: create_trial adds to this set from a gRPC thread
+    oracle.tuner_ids.discard(tuner_id)
+
+
+class ChiefServicer(OracleServicer):
+    """keras-tuner's servicer, plus the handshake, heartbeats and the chief's events."""
+
+    def __init__(self, oracle: Any, watch: Watch) -> None:
+        super().__init__(oracle)
+        self.watch = watch
+
+    def GetSpace(self, request: Any, context: Any) -> Any:
+        meta = dict(context.invocation_metadata())
+        if s.HELLO in meta:
+            context.set_trailing_metadata(tuple(self.watch.hello(meta)))
+        elif s.BEAT in meta:
+            self.watch.beat(json.loads(meta[s.BEAT]))
+        return super().GetSpace(request, context)
+
+    def CreateTrial(self, request: Any, context: Any) -> Any:
+        self.watch.beat(request.tuner_id)
+        response = super().CreateTrial(request, context)
+        status = trial_module.Trial.from_proto(response.trial).status
+        self.watch.created(request.tuner_id, status)
+        return response
+
+    def EndTrial(self, request: Any, context: Any) -> Any:
+        if request.trial.trial_id in self.watch.lost_trials:
+            # a worker given up for lost came back: its trial is already recorded as failed
+            return protos.get_service().EndTrialResponse()
+        response = super().EndTrial(request, context)
+        self.watch.ended(request.trial.trial_id)
+        return response
+
+
+def serve(ctx: RunContext, tuner: Any, sess: Session) -> Watch:
+    """Serve the oracle until every trial is done and every worker has been sent home (or lost)."""
+    oracle = tuner.oracle
+    oracle.verbose = 0  # keras-tuner would print each trial to stdout, where --json streams events
+    tuner.save()  # as keras-tuner's own chief does before serving
+    watch = Watch(ctx, sess, oracle)
+    server = grpc.server(futures.ThreadPoolExecutor(max_workers=4), options=[("grpc.so_reuseport", 0)])
+    servicer = ChiefServicer(oracle, watch)
+    protos.get_service_grpc().add_OracleServicer_to_server(servicer, server)
+    address = sess.config.address
+    try:
+        bound = server.add_insecure_port(f"{address}")
+    except RuntimeError:
+        bound = 0
+    if not bound:
+        raise RunError(f"The chief could not serve on {address}: the port is in use or the address is not "
+                       "this machine's; choose another --oracle HOST:PORT.")
+    server.start()
+    ctx.phase("serving the search", oracle=str(address), search_id=sess.search_id,
+              detail=f"start workers with: ch11-tutor run tune --distributed worker --oracle {address} "
+                     "--worker-id N (same preset and parameters)")
+    try:
+        while not (servicer.stop_triggered and exit_chief(oracle)):
+            if ctx.stop.requested:
+                raise SearchStopped()
+            watch.drop_lost_workers()
+            watch.forward_epochs()
+            time.sleep(POLL_SECONDS)  # a polling loop over the server's state, as keras-tuner's own chief does
+        watch.forward_epochs()
+    finally:
+        server.stop(grace=2)
+    return watch
