@@ -120,8 +120,8 @@ def test_sparsity_l1_and_ftrl_give_more_zeros_than_plain_training(tutor_home):
 def test_dropout_mc_inference_time_grows_with_sample_count(tutor_home):
     result, events = run_demo("demo-dropout", tutor_home)
     ms = list(result["verdict"]["numbers"]["inference_ms"].values())
-    one, ten, many = ms[1:]
-    assert one < ten < many
+    one, mc_one, ten, many = ms[1:]
+    assert one < ten < many and mc_one < ten < many  # timed in this run, so load on the machine hits all alike
     assert result["verdict"]["holds"]
     rows = tables(events)["uncertainty"]["rows"]
     assert len(rows) == 5 and all(row[-1] > 0 for row in rows)  # MC samples disagree on confusing digits

@@ -15,7 +15,7 @@ from engine.training import pipeline
 
 ACTIVATIONS = {"ReLU": ("relu", "he_normal"), "leaky ReLU": ("leaky_relu", "he_normal"),
                "ELU": ("elu", "he_normal"), "SELU": ("selu", "lecun_normal")}
-TIMING_REPEATS = 5  # best of several: the fastest repeat is the one least disturbed by other work
+TIMING_REPEATS = 10  # best of several: the fastest repeat is the one least disturbed by other work
 TIMING_IMAGES = 10_000  # enough work per pass that the activation's arithmetic, not call overhead, is timed
 
 
@@ -55,18 +55,23 @@ class DeadUnits(keras.callbacks.Callback):
         self._measure()
 
 
-def forward_seconds(model: keras.Model, images: np.ndarray) -> float:
-    """Best-of-several seconds for one inference pass over the images (traced once beforehand)."""
-    call = tf.function(lambda x: model(x, training=False))
+def forward_seconds(models: dict[str, keras.Model], images: np.ndarray) -> dict[str, float]:
+    """Best-of-several seconds for one inference pass of each model over the same images.
+
+    The models take turns in every round, so a burst of other work on the machine slows them alike.
+    """
     repeats = -(-TIMING_IMAGES // len(images))
     x = tf.constant(pipeline.as_float(np.concatenate([images] * repeats)[:TIMING_IMAGES]))
-    call(x)
-    timings = []
+    calls = {label: tf.function(lambda x, m=model: m(x, training=False)) for label, model in models.items()}
+    for call in calls.values():
+        call(x)  # trace before timing
+    best = {label: float("inf") for label in calls}
     for _ in range(TIMING_REPEATS):
-        started = time.perf_counter()
-        np.asarray(call(x))
-        timings.append(time.perf_counter() - started)
-    return min(timings)
+        for label, call in calls.items():
+            started = time.perf_counter()
+            np.asarray(call(x))
+            best[label] = min(best[label], time.perf_counter() - started)
+    return best
 
 
 def run(ctx: RunContext) -> dict[str, Any]:
@@ -75,6 +80,7 @@ def run(ctx: RunContext) -> dict[str, Any]:
     split = common.demo_split(ctx, range(10), p["per_class"])
     dead: dict[str, list[float]] = {}
     rows: dict[str, list[Any]] = {}
+    models: dict[str, keras.Model] = {}
     epochs = 0
 
     def show() -> None:
@@ -92,10 +98,14 @@ def run(ctx: RunContext) -> dict[str, Any]:
         epochs += trained["epochs"]
         # the first epoch includes tracing the training step; later epochs show the steady cost
         steady = trained["epoch_seconds"][1:] or trained["epoch_seconds"]
-        rows[label] = [label, watcher.history[-1], max(watcher.history), *watcher.per_layer[:1],
-                       watcher.per_layer[-1], float(np.median(steady)),
-                       forward_seconds(model, split.x_test) * 1000, common.accuracy(model, split.x_test, split.y_test)]
+        rows[label] = [label, watcher.history[-1], max(watcher.history), watcher.per_layer[0],
+                       watcher.per_layer[-1], float(np.median(steady)), None,
+                       common.accuracy(model, split.x_test, split.y_test)]
+        models[label] = model
     ctx.check_stop()
+    ctx.phase("timing inference", detail=f"one forward pass over {TIMING_IMAGES:,} images per activation")
+    for label, seconds in forward_seconds(models, split.x_test).items():
+        rows[label][6] = seconds * 1000
     results = common.table(ctx, "activations", f"Adam at {p['learning_rate']:g}: dead units, speed and accuracy",
                            ["activation", "dead at end", "most dead", "dead in layer 1", "dead in last layer",
                             "s per epoch", f"ms per forward pass ({TIMING_IMAGES:,} images)", "test accuracy"],
