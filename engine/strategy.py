@@ -41,7 +41,10 @@ def describe(name: str, batch_size: int, learning_rate: float) -> dict[str, Any]
     """What the strategy did to the batch: replicas, their devices, global and per-replica batch sizes."""
     strategy = get_strategy(name)
     replicas = int(strategy.num_replicas_in_sync)
-    devices = list(getattr(strategy.extended, "worker_devices", ()) or ())
+    try:
+        devices = list(strategy.extended.worker_devices or ())
+    except RuntimeError:  # TensorFlow's default strategy refuses the question: it is one device
+        devices = []
     return {"name": name, "replicas": replicas, "devices": [str(d) for d in devices],
             "global_batch_size": batch_size, "per_replica_batch_size": batch_size / replicas,
             "learning_rate": learning_rate,
