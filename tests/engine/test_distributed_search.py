@@ -1,0 +1,137 @@
+"""A chief and real worker processes on 127.0.0.1 run a tiny Hyperband search, with and without a crash.
+
+Each process is the command a user types (`python -m engine run tune --distributed …`); the test
+waits on the events the processes write, never on a clock.
+"""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from engine.events import read_events
+
+SEARCH = ["--quick", "--max-epochs", "3", "--json"]  # seed-space: three 1-epoch trials, then one resumed to 3
+DEADLINE = 240  # seconds; a healthy search here takes well under a minute
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Search:
+    """Starts the chief and workers of one search under one home, and cleans up whatever is left."""
+
+    def __init__(self, home: Path, env: dict[str, str] | None = None) -> None:
+        self.home, self.port = home, free_port()
+        self.env = {**os.environ, "CH11_TUTOR_HOME": str(home), "PYTHONUNBUFFERED": "1", **(env or {})}
+        self.processes: dict[str, subprocess.Popen] = {}
+
+    def start(self, name: str, *args: str) -> subprocess.Popen:
+        command = [sys.executable, "-m", "engine", "run", "tune", *SEARCH, "--run-id", name,
+                   "--oracle", f"127.0.0.1:{self.port}", *args]
+        log = open(self.home / f"{name}.console", "wb")
+        self.processes[name] = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=self.env)
+        return self.processes[name]
+
+    def chief(self) -> None:
+        self.start("chief", "--distributed", "chief")
+        self.wait_for("chief", lambda e: e["type"] == "phase" and e.get("name") == "serving the search")
+
+    def worker(self, number: int, *extra: str) -> subprocess.Popen:
+        return self.start(f"worker-{number}", "--distributed", "worker", "--worker-id", str(number), *extra)
+
+    def events(self, name: str) -> list[dict]:
+        return read_events(self.home / "runs" / name / "events.jsonl")[0]
+
+    def wait_for(self, name: str, match) -> dict:
+        """The first event of run `name` that matches, polling its events file until the deadline."""
+        limit = time.monotonic() + DEADLINE
+        while time.monotonic() < limit:
+            found = next((e for e in self.events(name) if match(e)), None)
+            if found:
+                return found
+            process = self.processes[name]
+            assert process.poll() is None, f"{name} exited ({process.returncode}): {self.console(name)}"
+            time.sleep(0.05)
+        raise AssertionError(f"{name} never wrote the awaited event; console: {self.console(name)}")
+
+    def finish(self, name: str) -> dict:
+        self.processes[name].wait(DEADLINE)
+        return json.loads((self.home / "runs" / name / "result.json").read_text())
+
+    def console(self, name: str) -> str:
+        return (self.home / f"{name}.console").read_text(errors="replace")[-2000:]
+
+    def close(self) -> None:
+        for process in self.processes.values():
+            if process.poll() is None:
+                process.kill()
+            process.wait()
+
+
+@pytest.fixture
+def search(tutor_home):
+    tutor_home.mkdir(parents=True, exist_ok=True)
+    made = Search(tutor_home, {"CH11_TUTOR_WORKER_TIMEOUT": "3"})
+    yield made
+    made.close()
+
+
+def test_chief_and_two_workers_finish_a_search_with_every_trial_in_the_chiefs_table(search):
+    search.chief()
+    search.worker(1)
+    search.worker(2)
+    mismatched = search.worker(3, "--factor", "2")  # a different search: the chief must refuse it
+    chief = search.finish("chief")
+    workers = [search.finish("worker-1"), search.finish("worker-2")]
+    assert chief["status"] == "finished", chief.get("error")
+    trials = chief["trials"]
+    assert len(trials) == 4 and all(t["status"] == "COMPLETED" for t in trials)
+    assert {t["worker"] for t in trials} == {"worker 1", "worker 2"}  # both workers trained
+    ran = sorted(t["trial"] for w in workers for t in w["trials"])
+    assert ran == sorted(t["trial"] for t in trials)  # each trial ran on exactly one worker
+    assert {w["distributed"]["search_id"] for w in workers} == {chief["distributed"]["search_id"]}
+    table = [e for e in search.events("chief") if e["type"] == "table" and e["name"] == "trials"][-1]
+    assert "worker" in table["columns"] and len(table["rows"]) == 4
+    chief_events = search.events("chief")
+    for trial in trials:  # the chief's run shows each worker's trials live, tagged by worker
+        assert any(e["type"] == "trial_end" and e["trial"] == trial["trial"] and e["worker"] == trial["worker"]
+                   for e in chief_events)
+        assert any(e["type"] == "epoch_end" and e.get("trial") == trial["trial"] and e.get("worker")
+                   for e in chief_events)
+    resumed = next(t for t in trials if t["initial_epoch"] > 0)  # Hyperband's second round, from a checkpoint
+    assert resumed["epochs"] == 3 and chief["summary"]["test_accuracy"] > 0
+    assert mismatched.wait(DEADLINE) == 1
+    refused = json.loads((search.home / "runs" / "worker-3" / "result.json").read_text())
+    assert "The chief refuses worker 3" in refused["error"] and "factor (chief 3, worker 2)" in refused["error"]
+    assert refused["status"] == "failed" and "Traceback" not in refused["error"]
+
+
+def test_a_worker_killed_mid_trial_is_recorded_and_the_search_finishes(search):
+    search.chief()
+    search.worker(1)
+    search.worker(2)
+    first = search.wait_for("chief", lambda e: e["type"] == "trial_started")
+    victim = first["worker"].replace(" ", "-")
+    search.processes[victim].send_signal(signal.SIGKILL)  # mid-trial: no goodbye, no end of trial
+    chief = search.finish("chief")
+    assert chief["status"] == "finished", chief.get("error")
+    failed = [t for t in chief["trials"] if t["status"] == "FAILED"]
+    assert [t["trial"] for t in failed] == [first["trial"]]
+    assert "stopped answering" in failed[0]["message"] and failed[0]["worker"] == first["worker"]
+    survivor = "worker 2" if first["worker"] == "worker 1" else "worker 1"
+    done = [t for t in chief["trials"] if t["status"] == "COMPLETED"]
+    assert done and {t["worker"] for t in done} == {survivor}
+    report = chief["distributed"]
+    assert report["lost_workers"] == [first["worker"]] and first["worker"] in report["note"]
+    assert any(e["type"] == "phase" and e.get("name") == "worker lost" for e in search.events("chief"))
