@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from engine.errors import ParamError
 from engine.events import history_from_events, read_events
 from engine.execute import execute
 from engine.registry import experiments, resolve_spec
@@ -140,3 +141,13 @@ def test_a_stop_during_the_first_configuration_cancels_before_the_next(tutor_hom
     events, _ = read_events(path / "events.jsonl")
     assert status == "cancelled"
     assert len(history_from_events(events)) == 1
+
+
+@pytest.mark.parametrize("exp_id, name, value", [("demo-selu", "hidden_layers", "500"),
+                                                 ("demo-dropout", "mc_samples", "ten"),
+                                                 ("demo-momentum", "target_loss", "-1")])
+def test_out_of_bounds_demo_parameters_are_refused_in_one_sentence(exp_id, name, value):
+    with pytest.raises(ParamError) as refused:
+        resolve_spec(exp_id, overrides={name: value})
+    message = str(refused.value)
+    assert name in message and message.count(". ") == 0 and message.endswith(".")
