@@ -148,7 +148,8 @@ def curve(ctx: RunContext, name: str, title: str, x_label: str, y_label: str,
           series: dict[str, tuple[Sequence[float], Sequence[float]]]) -> dict:
     """Emit a curve event (a chart that is not per epoch) and return it for the result."""
     data = {"title": title, "x_label": x_label, "y_label": y_label,
-            "series": {label: {"x": list(x), "y": list(y)} for label, (x, y) in series.items()}}
+            "series": {label: {"x": [_short(v) for v in x], "y": [_short(v) for v in y]}
+                       for label, (x, y) in series.items()}}
     ctx.events.emit("curve", name=name, **data)
     return data
 
