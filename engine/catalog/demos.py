@@ -35,7 +35,7 @@ def _lr(default: float, what: str = "Adam learning rate") -> Param:
 EXPERIMENTS = [
     Experiment(
         id="demo-symmetry",
-        title="Q1 prove it: one shared starting weight vs He initialization",
+        title="Prove it: one shared starting weight vs He initialization",
         question=1,
         summary="Trains the same network twice, once with every weight set to one value drawn from He normal "
                 "and once with proper He initialization, then counts the distinct neurons in each hidden layer.",
@@ -51,7 +51,7 @@ EXPERIMENTS = [
     ),
     Experiment(
         id="demo-bias-init",
-        title="Q2 prove it: zero biases vs random biases, over several seeds",
+        title="Prove it: zero biases vs random biases, over several seeds",
         question=2,
         summary="Trains the same He-initialized network with zero biases and with random biases for several "
                 "seeds and asks whether the difference is larger than the spread between seeds.",
@@ -65,7 +65,7 @@ EXPERIMENTS = [
     ),
     Experiment(
         id="demo-selu",
-        title="Q3 prove it: SELU self-normalizes a deep dense stack (and dropout breaks it)",
+        title="Prove it: SELU self-normalizes a deep dense stack (and dropout breaks it)",
         question=3,
         summary="Per-layer mean and standard deviation of activations in a deep dense stack on standardized "
                 "inputs for SELU + LeCun normal, ReLU + He, ELU + He and SELU with dropout, at initialization "
@@ -81,7 +81,7 @@ EXPERIMENTS = [
     ),
     Experiment(
         id="demo-activations",
-        title="Q4 prove it: dead units at a high learning rate for ReLU, leaky ReLU, ELU and SELU",
+        title="Prove it: dead units at a high learning rate for ReLU, leaky ReLU, ELU and SELU",
         question=4,
         summary="Trains one network per activation at a high Adam learning rate and tracks, each epoch, the "
                 "share of hidden units that output 0 for every validation image, with seconds per epoch, "
@@ -95,7 +95,7 @@ EXPERIMENTS = [
     ),
     Experiment(
         id="demo-momentum",
-        title="Q5 prove it: SGD with momentum 0.9, 0.99 and 0.99999",
+        title="Prove it: SGD with momentum 0.9, 0.99 and 0.99999",
         question=5,
         summary="Trains the same network with momentum 0.9, 0.99 and 0.99999 and compares the loss curves: "
                 "overshoot, oscillation and the epochs each needs to reach a target loss.",
@@ -108,7 +108,7 @@ EXPERIMENTS = [
     ),
     Experiment(
         id="demo-sparsity",
-        title="Q6 prove it: three ways to a sparse model",
+        title="Prove it: three ways to a sparse model",
         question=6,
         summary="Plain training then zeroing tiny weights at several thresholds, ℓ1 regularization, and the FTRL "
                 "optimizer with ℓ1, as a table of sparsity (share of exact zeros) against test accuracy.",
@@ -125,7 +125,7 @@ EXPERIMENTS = [
     ),
     Experiment(
         id="demo-dropout",
-        title="Q7 prove it: what dropout and MC Dropout cost",
+        title="Prove it: what dropout and MC Dropout cost",
         question=7,
         summary="Seconds per epoch and epochs to best with and without dropout, then inference time for one "
                 "forward pass against MC Dropout with 10 and more samples, MC accuracy, and the predictive "
