@@ -37,7 +37,7 @@ def zero_below(model: keras.Model, threshold: float) -> None:
         kernel.assign(np.where(np.abs(value) < threshold, 0.0, value).astype(value.dtype))
 
 
-def pruned_rows(ctx: RunContext, model: keras.Model, method: str, thresholds: list[float], split: Any) -> list[list]:
+def pruned_rows(model: keras.Model, method: str, thresholds: list[float], split: Any) -> list[list]:
     """Rows for zeroing the model's tiny weights at each threshold, restoring the trained weights afterwards."""
     saved = [np.asarray(k).copy() for k in kernels(model)]
     rows = []
@@ -76,7 +76,7 @@ def run(ctx: RunContext) -> dict[str, Any]:
         rows.append([label, measured[label]["exact_zeros"], measured[label]["test_accuracy"]])
         if regularizer is not None or label.startswith("plain"):
             # zeroing is the whole method for plain training and the usual finishing step after ℓ1
-            rows += pruned_rows(ctx, model, label.split(" (")[0], thresholds, split)
+            rows += pruned_rows(model, label.split(" (")[0], thresholds, split)
         common.table(ctx, "sparsity", "Sparsity (share of exactly-zero weights) vs test accuracy",
                      ["method", "exact zeros", "test accuracy"], rows)
     ctx.check_stop()
