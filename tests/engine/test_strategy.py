@@ -47,3 +47,13 @@ def test_mirrored_variables_train_to_the_same_weights_as_one_device():
 def test_an_unknown_strategy_is_refused_by_the_registry():
     with pytest.raises(Exception, match="'strategy' must be one of default, mirrored"):
         resolve_spec("base", overrides={"strategy": "tpu"})
+
+
+def test_tune_trials_train_mirrored(tutor_home):
+    small = {"strategy": "mirrored", "max_epochs": 2, "subset": 20, "hidden_layers": 1, "units": 10, "epochs": 1}
+    spec = resolve_spec("tune", overrides=small, quick=True)  # two trials through Keras fit, then the retraining
+    status, path = execute(spec)
+    result = json.loads((path / "result.json").read_text())
+    assert status == "finished", result.get("error")
+    assert result["trials"] and all(t["status"] == "COMPLETED" for t in result["trials"])
+    assert result["summary"]["test_accuracy"] > 0
