@@ -79,6 +79,7 @@ class EpochLoop:
         if not self.variables:
             raise ValueError("the model has no trainable variables")
         optimizer.build(self.variables)
+        self._fresh_optimizer = [v.numpy() for v in optimizer.variables]
         self.rng = tf.random.Generator.from_seed(seed)
         self.unrolled = xla and self.steps <= MAX_UNROLLED_STEPS
         self._epoch = tf.function(self._epoch_graph, jit_compile=self.unrolled)
@@ -109,6 +110,19 @@ class EpochLoop:
     def _evaluate_graph(self, x: tf.Tensor, y: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor]:
         probabilities = self.model(x, training=False)
         return self.loss(y, probabilities), _hits(y, probabilities) / tf.cast(tf.shape(y)[0], tf.float32)
+
+    def restart(self, weights: list[np.ndarray], learning_rate: float, seed: int) -> None:
+        """Begin a new training on the same compiled graph: new weights, a fresh optimizer, a new seed.
+
+        Tracing is what a small model's training start costs most; models of one architecture
+        (say, trials that differ only in learning rate) can share one loop this way.
+        """
+        for variable, value in zip(self.model.weights, weights):
+            variable.assign(value)
+        for variable, value in zip(self.optimizer.variables, self._fresh_optimizer):
+            variable.assign(value)
+        self.optimizer.learning_rate = learning_rate  # assigned to the optimizer's variable, not traced in
+        self.rng.reset_from_seed(seed)
 
     def train_epoch(self) -> tuple[float, float]:
         """One pass over the training set: (mean loss, accuracy) measured while training."""

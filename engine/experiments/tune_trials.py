@@ -1,0 +1,60 @@
+"""Trains Hyperband trials on the engine's compiled loop, tracing once per architecture, not once per trial."""
+from __future__ import annotations
+
+from typing import Any
+
+import keras
+import numpy as np
+
+from engine.context import RunContext
+from engine.data import Split
+from engine.experiments.tune_space import chosen
+from engine.training.loop import EpochLoop
+
+# Hyperparameters that change only numbers inside the compiled graph, not the graph itself.
+NOT_ARCHITECTURE = ("learning_rate",)
+
+
+class TrialTrainer:
+    """Keeps one compiled loop per architecture; each trial restarts it with its own weights and rate.
+
+    A trial's model comes from the tuner (freshly built, or holding its Hyperband parent's
+    checkpoint); its weights are copied into the loop's model, trained, and the best epoch's
+    weights (by validation accuracy, the search's objective) copied back for the checkpoint.
+    """
+
+    def __init__(self, ctx: RunContext, split: Split, p: dict[str, Any]) -> None:
+        self.ctx, self.split, self.p = ctx, split, p
+        self.x_train = np.ascontiguousarray(split.x_train, dtype=np.float32)  # converted once for every trial
+        self.loops: dict[str, EpochLoop] = {}
+
+    def train(self, trial_id: str, values: dict[str, Any], model: keras.Model) -> keras.callbacks.History:
+        """Train `model`'s weights for the trial's epochs; leave the best epoch's weights in `model`."""
+        hp = chosen(values)
+        initial, epochs = int(values.get("tuner/initial_epoch", 0)), int(values.get("tuner/epochs", 1))
+        loop = self._loop(hp, model)
+        loop.restart(model.get_weights(), float(hp.get("learning_rate", self.p["learning_rate"])), self.p["seed"])
+        best: dict[str, Any] = {"score": -1.0, "weights": None}
+
+        def keep_best(epoch: int, metrics: dict[str, float]) -> None:
+            if metrics["val_accuracy"] > best["score"]:
+                best.update(score=metrics["val_accuracy"], weights=[w.numpy() for w in loop.model.weights])
+
+        trained = loop.fit(epochs - initial, self.split.x_val, self.split.y_val, events=self.ctx.events,
+                           stop=self.ctx.stop, tags={"trial": trial_id}, epoch_offset=initial,
+                           total_epochs=epochs, on_epoch=keep_best)
+        if best["weights"] is not None:
+            model.set_weights(best["weights"])
+        history = keras.callbacks.History()
+        history.history = trained.history
+        history.epoch = list(range(initial, initial + trained.epochs))
+        return history
+
+    def _loop(self, hp: dict[str, Any], model: keras.Model) -> EpochLoop:
+        key = repr(sorted((k, v) for k, v in hp.items() if k not in NOT_ARCHITECTURE))
+        if key not in self.loops:
+            twin = keras.models.clone_model(model)  # same architecture; weights come with each restart
+            optimizer = keras.optimizers.Adam(float(hp.get("learning_rate", self.p["learning_rate"])))
+            batch_size = int(hp.get("batch_size", self.p["batch_size"]))
+            self.loops[key] = EpochLoop(twin, optimizer, self.x_train, self.split.y_train, batch_size, self.p["seed"])
+        return self.loops[key]

@@ -1,0 +1,113 @@
+"""A Hyperband tuner that reports every trial as run events and stops cleanly when asked."""
+from __future__ import annotations
+
+from typing import Any
+
+import keras
+import keras_tuner as kt
+
+from engine import distributed
+from engine.atomic import write_json_atomic
+from engine.context import RunContext
+from engine.data import Split
+from engine.experiments.tune_space import builder, chosen
+from engine.experiments.tune_trials import TrialTrainer
+from engine.training import pipeline
+from engine.training.callbacks import EventsCallback
+
+TUNER_FOLDER = "tuner"
+
+
+class SearchStopped(Exception):
+    """A stop was requested: end the search between trials, keeping what was found."""
+
+
+class ObservedHyperband(kt.Hyperband):
+    """Hyperband whose trials emit trial_started, epoch_end (tagged with the trial) and trial_end.
+
+    Observation happens here, in the tuner's hooks, because keras-tuner deep-copies every
+    callback for each trial (the events callback survives that: its writer and stop flag copy
+    to themselves).
+    """
+
+    def __init__(self, ctx: RunContext, split: Split, p: dict[str, Any], resume: bool = False) -> None:
+        self.ctx, self.split, self.p = ctx, split, p
+        self.started_trials = 0
+        self.trainer = TrialTrainer(ctx, split, p)
+        # a distributed worker shares the chief's tuner folder (Hyperband resumes other workers' checkpoints)
+        directory, project, overwrite = distributed.tuner_location(ctx, TUNER_FOLDER, resume)
+        super().__init__(hypermodel=builder(p), objective="val_accuracy", max_epochs=p["max_epochs"],
+                         factor=p["factor"], hyperband_iterations=p["hyperband_iterations"], seed=p["seed"],
+                         directory=directory, project_name=project, overwrite=overwrite)
+        distributed.attach(self, ctx)
+
+    def pre_create_trial(self) -> None:
+        if self.ctx.stop.requested:
+            raise SearchStopped()
+
+    def on_trial_begin(self, trial: kt.engine.trial.Trial) -> None:
+        super().on_trial_begin(trial)
+        self.started_trials += 1
+        values = trial.hyperparameters.values
+        self.ctx.events.emit("trial_started", trial=trial.trial_id, hyperparameters=chosen(values),
+                             index=len(self.oracle.trials), epochs=values.get("tuner/epochs"),
+                             initial_epoch=values.get("tuner/initial_epoch", 0),
+                             resumes=values.get("tuner/trial_id"))
+
+    def run_trial(self, trial: kt.engine.trial.Trial, *args: Any, **kwargs: Any) -> Any:
+        # the compiled loop runs on one device; --strategy mirrored trains through Keras fit, which splits batches
+        if self.p["pipeline"] == "fast" and self.p.get("strategy", "default") == "default":
+            return self._run_on_engine_loop(trial)
+        return self._run_with_fit(trial, *args, **kwargs)
+
+    def _run_on_engine_loop(self, trial: kt.engine.trial.Trial) -> keras.callbacks.History:
+        """Train with the compiled loop; leave the checkpoint files keras-tuner's Hyperband reads.
+
+        The tuner's own build (`_try_build`) loads a continuing trial's parent checkpoint, and its
+        file names are the ones Hyperband looks for when a later round continues this trial.
+        """
+        model = self._try_build(trial.hyperparameters)
+        history = self.trainer.train(trial.trial_id, trial.hyperparameters.values, model)
+        model.save_weights(self._get_checkpoint_fname(trial.trial_id))
+        write_json_atomic(self._get_build_config_fname(trial.trial_id), model.get_build_config())
+        return history
+
+    def _run_with_fit(self, trial: kt.engine.trial.Trial, *args: Any, **kwargs: Any) -> Any:
+        """Keras `fit` on the raw arrays, as keras-tuner does it by default (the plain pipeline)."""
+        values = trial.hyperparameters.values
+        batch_size = int(values.get("batch_size", self.p["batch_size"]))
+        epochs = int(values.get("tuner/epochs", self.p["max_epochs"]))
+        events = EventsCallback(self.ctx.events, self.ctx.stop, epochs,
+                                pipeline.steps_per_epoch(len(self.split.y_train), batch_size),
+                                tags={"trial": trial.trial_id})
+        # Hyperband passes initial_epoch for a trial that continues a parent's checkpoint; Keras then
+        # numbers epochs from there, so the events already carry the absolute epoch.
+        kwargs.update(self._data(batch_size), callbacks=[events], verbose=0)
+        return super().run_trial(trial, *args, **kwargs)
+
+    def _data(self, batch_size: int) -> dict[str, Any]:
+        s = self.split
+        return {"x": s.x_train, "y": s.y_train, "batch_size": batch_size, "validation_data": (s.x_val, s.y_val)}
+
+    def on_trial_end(self, trial: kt.engine.trial.Trial) -> None:
+        super().on_trial_end(trial)
+        self.ctx.events.emit("trial_end", **trial_row(trial))
+
+
+def trial_row(trial: kt.engine.trial.Trial) -> dict[str, Any]:
+    """One trial as plain data: id, hyperparameters, epochs, score, status and any error message."""
+    values = trial.hyperparameters.values
+    initial = int(values.get("tuner/initial_epoch", 0))
+    # keras-tuner counts a trial's best step from the trial's own first epoch; events use absolute epochs
+    best = None if trial.best_step is None or trial.score is None else initial + int(trial.best_step) + 1
+    row = {"trial": trial.trial_id, "hyperparameters": chosen(values), "epochs": values.get("tuner/epochs"),
+           "initial_epoch": initial, "score": trial.score, "status": str(trial.status), "best_epoch": best}
+    if trial.message:
+        row["message"] = failure_line(trial.message)
+    return row
+
+
+def failure_line(message: str) -> str:
+    """The last meaningful line of a failed trial's traceback: what actually went wrong."""
+    lines = [line.strip() for line in str(message).strip().splitlines() if line.strip()]
+    return lines[-1] if lines else ""
