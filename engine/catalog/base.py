@@ -15,6 +15,8 @@ NETWORK_PARAMS = (
 )
 TRAINING_PARAMS = (
     Param("learning_rate", "float", 1e-3, "Adam learning rate", 1e-6, 1.0, log=True),
+    Param("lr_schedule", "choice", "plateau", "constant: Adam's rate throughout; plateau: halve it after "
+          "3 epochs without a better validation loss", choices=("constant", "plateau")),
     Param("batch_size", "int", 32, "mini-batch size", 1, 8192),
     Param("epochs", "int", 100, "most epochs to train (early stopping usually ends sooner)", 1, 1000),
     Param("patience", "int", 10, "epochs without a better validation loss before stopping", 1, 200),

@@ -58,6 +58,8 @@ def train(ctx: RunContext, model: keras.Model, split: Split, p: dict[str, Any],
                        pipeline.steps_per_epoch(len(split.y_train), p["batch_size"]), tags=tags),
         keras.callbacks.EarlyStopping(monitor="val_loss", patience=p["patience"], restore_best_weights=True),
         checkpoint,
+        *([keras.callbacks.ReduceLROnPlateau(monitor="val_loss", factor=0.5, patience=3, min_lr=1e-6)]
+          if p.get("lr_schedule") == "plateau" else []),
         keras.callbacks.TensorBoard(log_dir=str(ctx.run_dir / "tensorboard"), write_graph=False,
                                     profile_batch=0),
     ]

@@ -43,7 +43,8 @@ class EventsCallback(keras.callbacks.Callback):
 
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
         self.events.emit("epoch_end", epoch=epoch + 1 + self.epoch_offset, epochs=self.epochs,
-                         seconds=round(time.perf_counter() - self._start, 4), metrics=_floats(logs), **self.tags)
+                         seconds=round(time.perf_counter() - self._start, 4), metrics=_floats(logs),
+                         learning_rate=_learning_rate(self.model), **self.tags)
         if self.stop.requested:
             self.model.stop_training = True
 
@@ -74,6 +75,14 @@ def save_model_atomic(model: keras.Model, path: str | os.PathLike) -> None:
     tmp = path.with_name(f".{path.stem}.partial.keras")  # Keras insists on the .keras suffix
     model.save(tmp)
     os.replace(tmp, path)
+
+
+def _learning_rate(model: keras.Model) -> float | None:
+    """The optimizer's current rate (a schedule may have lowered it), when there is one."""
+    try:
+        return float(keras.ops.convert_to_numpy(model.optimizer.learning_rate))
+    except (AttributeError, TypeError, ValueError):
+        return None
 
 
 def _floats(logs: dict | None) -> dict[str, float]:
