@@ -140,3 +140,21 @@ async def test_a_run_whose_process_died_shows_as_died(tutor_home):
 def test_a_newer_update_for_the_same_run_replaces_a_pending_one():
     assert RunUpdated("a").can_replace(RunUpdated("a"))
     assert not RunUpdated("a").can_replace(RunUpdated("b"))
+
+
+async def test_reference_rows_of_a_comparison_table_are_set_apart(tutor_home):
+    copy_runs(tutor_home, PLAIN)
+    app = HostApp(lambda: RunViewScreen(PLAIN), tutor_home)
+    async with app.run_test(size=(120, 36)) as pilot:
+        view = app.screen
+        await wait_until(pilot, lambda: view.draws > 0)
+        view.state.feed([{"type": "table", "time": 1.0, "name": "transfer-suite", "title": "transfer",
+                          "columns": ["variant", "test accuracy"],
+                          "rows": [["frozen-5", "63.10%"], ["book: frozen-5", "64.02%"]]}])
+        await pilot.press("2")
+        await wait_until(pilot, lambda: bool(view.query("#table-transfer-suite")))
+        table = view.query_one("#table-transfer-suite", EventTable)
+        measured, quoted = table.get_row_at(0), table.get_row_at(1)
+        assert measured[0] == "frozen-5" and "italic" not in str(getattr(measured[0], "style", ""))
+        assert quoted[0].plain == "book: frozen-5" and "italic" in str(quoted[0].style)
+        assert table.border_title == "transfer"

@@ -3,7 +3,12 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
+from rich.text import Text
 from textual.widgets import DataTable
+
+# Rows that quote published figures (e.g. the book's own results beside measured ones) are set
+# apart in italics, so that measured and quoted numbers are never confused.
+REFERENCE_PREFIXES = ("book:", "reference", "published")
 
 
 class EventTable(DataTable):
@@ -30,9 +35,17 @@ class EventTable(DataTable):
         self.add_columns(*columns)
         rows = [list(row) for row in event.get("rows") or [] if isinstance(row, (list, tuple))]
         for row in rows:
-            cells = [format_cell(v) for v in row[: len(columns)]]
-            self.add_row(*(cells + [""] * (len(columns) - len(cells))))
+            cells: list[str | Text] = [format_cell(v) for v in row[: len(columns)]]
+            cells += [""] * (len(columns) - len(cells))
+            if is_reference(row):
+                cells = [Text(str(cell), style="italic dim") for cell in cells]
+            self.add_row(*cells)
         self.row_count_shown = len(rows)
+
+
+def is_reference(row: list[Any]) -> bool:
+    """Whether a row quotes published figures rather than this run's measurements."""
+    return bool(row) and str(row[0]).lower().startswith(REFERENCE_PREFIXES)
 
 
 def format_cell(value: Any) -> str:
