@@ -73,7 +73,7 @@ class ObservedHyperband(kt.Hyperband):
         return history
 
     def _run_with_fit(self, trial: kt.engine.trial.Trial, *args: Any, **kwargs: Any) -> Any:
-        """Keras `fit` on the raw arrays, as keras-tuner does it by default (the plain pipeline)."""
+        """Keras `fit`, on the prepared pipeline or (plain) on the raw arrays as keras-tuner does by default."""
         values = trial.hyperparameters.values
         batch_size = int(values.get("batch_size", self.p["batch_size"]))
         epochs = int(values.get("tuner/epochs", self.p["max_epochs"]))
@@ -86,7 +86,10 @@ class ObservedHyperband(kt.Hyperband):
         return super().run_trial(trial, *args, **kwargs)
 
     def _data(self, batch_size: int) -> dict[str, Any]:
-        s = self.split
+        s, p = self.split, self.p
+        if p["pipeline"] == "fast":
+            return {"x": pipeline.train_dataset(s.x_train, s.y_train, batch_size, p["seed"]),
+                    "validation_data": pipeline.eval_dataset(s.x_val, s.y_val)}
         return {"x": s.x_train, "y": s.y_train, "batch_size": batch_size, "validation_data": (s.x_val, s.y_val)}
 
     def on_trial_end(self, trial: kt.engine.trial.Trial) -> None:

@@ -104,3 +104,13 @@ def test_a_failed_trial_surfaces_its_error_message():
     trial.message = 'Traceback (most recent call last):\n  File "x.py", line 1\nValueError: batch too large\n'
     row = trial_row(trial)
     assert row["message"] == "ValueError: batch too large" and row["status"] == "FAILED"
+
+
+def test_the_plain_pipeline_searches_through_keras_fit(tmp_path):
+    overrides = {"pipeline": "plain", "subset": 20, "hidden_layers": 1, "units": 10}
+    status, path = execute(resolve_spec("tune", overrides=overrides, quick=True), home=tmp_path / "home")
+    result = json.loads((path / "result.json").read_text())
+    assert status == "finished", result.get("error")
+    assert len(result["trials"]) == 2 and all(t["status"] == "COMPLETED" for t in result["trials"])
+    events, _ = read_events(path / "events.jsonl")
+    assert {e["trial"] for e in events if e["type"] == "epoch_end" and "trial" in e} == {"0000", "0001"}

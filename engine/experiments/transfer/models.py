@@ -31,9 +31,14 @@ def build_body(source: keras.Model, k: int, fresh_seed: int | None = None) -> ke
 
     Layers are rebuilt from their configs and the source's weights copied in (`clone_model`
     would draw fresh ones). With `fresh_seed`, the weights are drawn anew instead, seeded
-    per layer: the same architecture trained from scratch.
+    per layer: the same architecture (dropout included) trained from scratch.
     """
     originals = reused_source_layers(source, k)
+    if fresh_seed is None:
+        # Reused layers run as in inference: frozen Batch Normalization does so by itself, but Keras
+        # applies dropout whenever the model trains, frozen or not, so the source's dropout layers
+        # (identity at inference) are left out; the frozen variant then computes what caching does.
+        originals = [layer for layer in originals if not isinstance(layer, keras.layers.Dropout)]
     copies = []
     for i, layer in enumerate(originals):
         config = layer.get_config()
@@ -64,7 +69,7 @@ def build_head(seed: int) -> keras.layers.Dense:
 
 
 def assemble(body: keras.Sequential, head: keras.layers.Dense) -> keras.Sequential:
-    """Pixels → reused body → head, one model to train, evaluate and save."""
+    """Pixels → body → head, one model to train, evaluate and save."""
     return keras.Sequential([keras.Input(body.input_shape[1:], name="pixels"), body, head], name="transfer")
 
 
