@@ -27,7 +27,8 @@ class RunState:
     step: int = 0
     steps: int = 0
     series: str = ""  # the series or trial the latest epoch belongs to
-    epoch_started: float | None = None  # event time when the current epoch began
+    epoch_started: float | None = None  # event time when the epoch clock started
+    clock_step: int = 0  # the step count at that time (the epoch clock may start mid-epoch)
     last_time: float | None = None
     epoch_seconds: list[float] = field(default_factory=list)
     history: dict[str, dict[str, list]] = field(default_factory=dict)  # series -> epoch + metrics
@@ -78,9 +79,10 @@ class RunState:
         self.phase_detail = str(detail)
 
     def _on_batch_progress(self, event: dict[str, Any]) -> None:
+        epoch, step = _int(event.get("epoch"), self.epoch), _int(event.get("step"), self.step)
         if self.epoch_started is None:
-            self.epoch_started = self.last_time
-        self.epoch = _int(event.get("epoch"), self.epoch)
+            self.epoch_started, self.clock_step = self.last_time, step
+        self.epoch = epoch
         self.epochs = _int(event.get("epochs"), self.epochs)
         self.step = _int(event.get("step"), self.step)
         self.steps = _int(event.get("steps"), self.steps)
@@ -97,7 +99,7 @@ class RunState:
         seconds = event.get("seconds")
         if isinstance(seconds, (int, float)):
             self.epoch_seconds.append(float(seconds))
-        self.epoch_started = self.last_time
+        self.epoch_started, self.clock_step = self.last_time, 0
         curve = self.history.setdefault(self.series, {"epoch": []})
         curve["epoch"].append(self.epoch)
         for name in set(metrics) | (set(curve) - {"epoch"}):
@@ -118,6 +120,9 @@ class RunState:
         self.trials[trial] = {"trial": trial, "hyperparameters": dict(event.get("hyperparameters") or {}),
                               "index": event.get("index"), "total": event.get("total"),
                               "status": "running", "score": None, "best_epoch": None, "message": ""}
+        index, total = event.get("index"), event.get("total")
+        self.phase = f"trial {index}/{total}" if index and total else f"trial {trial}"
+        self.phase_detail = ", ".join(f"{k}={v}" for k, v in self.trials[trial]["hyperparameters"].items())
         self.trials_version += 1
 
     def _on_trial_end(self, event: dict[str, Any]) -> None:
@@ -139,10 +144,12 @@ class RunState:
         """Seconds left in the current epoch, from the pace of its steps so far."""
         if not (self.steps and self.step and self.epoch_started is not None and self.last_time is not None):
             return None
-        elapsed = self.last_time - self.epoch_started
-        if elapsed <= 0 or self.step >= self.steps:
-            return 0.0 if self.step >= self.steps else None
-        return elapsed / self.step * (self.steps - self.step)
+        if self.step >= self.steps:
+            return 0.0
+        elapsed, done = self.last_time - self.epoch_started, self.step - self.clock_step
+        if elapsed <= 0 or done <= 0:
+            return None
+        return elapsed / done * (self.steps - self.step)
 
     def run_eta(self) -> float | None:
         """Seconds left in the run at the mean epoch time so far (early stopping may end it sooner)."""
