@@ -4,9 +4,10 @@ Every process is the command a user types (`ch11-tutor run tune --distributed â€
 under a fresh home. Two times are reported for each: the whole search as a learner waits for it
 (chief start to chief finished, including each process's TensorFlow import and the chief's
 retraining of the best model), and the search proper (first trial started to last trial ended,
-read from the chief's events). The ratio 1 worker / 2 workers is the speed-up.
+read from the chief's events). The ratio 1 worker / 2 workers is the speed-up; the two are run
+alternately, several times, and compared by their medians.
 
-    .venv/bin/python benchmarks/bench_distributed.py [--preset wide] [--max-epochs 3] [--subset 1000]
+    .venv/bin/python benchmarks/bench_distributed.py [--preset wide] [--max-epochs 3] [--subset 1000] [--threads 1]
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import argparse
 import json
 import os
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -43,10 +45,12 @@ def wait_for_event(path: Path, name: str, process: subprocess.Popen, deadline: f
     raise SystemExit("the chief never started serving")
 
 
-def one_search(workers: int, search_args: list[str], timeout: float) -> dict:
+def one_search(workers: int, search_args: list[str], timeout: float, threads: int) -> dict:
     """Run the search with this many workers; return its timings and trial count."""
     home = Path(tempfile.mkdtemp(prefix=f"bench-distributed-{workers}-"))
     env = {**os.environ, "CH11_TUTOR_HOME": str(home), "TF_CPP_MIN_LOG_LEVEL": "2"}
+    if threads:  # TensorFlow sizes its thread pools to every core in each process unless told otherwise
+        env.update(TF_NUM_INTRAOP_THREADS=str(threads), TF_NUM_INTEROP_THREADS=str(threads))
     port = free_port()
     base = [sys.executable, "-m", "engine", "run", "tune", *search_args, "--oracle", f"127.0.0.1:{port}"]
     started = time.perf_counter()
@@ -88,17 +92,33 @@ def main() -> None:
     parser.add_argument("--subset", default="1000")
     parser.add_argument("--seed", default="7")
     parser.add_argument("--timeout", type=float, default=900)
+    parser.add_argument("--repeat", type=int, default=3, help="pairs of searches (1 then 2 workers) to run")
+    parser.add_argument("--threads", type=int, default=0,
+                        help="TensorFlow threads per process (0: its default, one per core)")
     args = parser.parse_args()
     search_args = ["--preset", args.preset, "--max-epochs", args.max_epochs, "--subset", args.subset,
                    "--seed", args.seed, "--epochs", "3", "--patience", "2"]
-    print(f"search: tune {' '.join(search_args)}; {os.cpu_count()} CPU cores")
-    runs = [one_search(n, search_args, args.timeout) for n in (1, 2)]
-    for run in runs:
-        print(f"{run['workers']} worker(s): whole {run['wall_seconds']:6.1f} s, search {run['search_seconds']:6.1f} s, "
-              f"{run['trials']} trials {run['trials_per_worker']}, best val accuracy {run['best']:.4f}")
-    one, two = runs
-    print(f"speed-up with 2 workers: search {one['search_seconds'] / two['search_seconds']:.2f}x, "
-          f"whole {one['wall_seconds'] / two['wall_seconds']:.2f}x")
+    threads = args.threads or "default"
+    print(f"search: tune {' '.join(search_args)}; {os.cpu_count()} CPU cores; TF threads per process: {threads}")
+    # 1 and 2 workers alternate, so a neighbour's load on a shared machine falls on both alike
+    runs: dict[int, list[dict]] = {1: [], 2: []}
+    for _ in range(args.repeat):
+        for workers in (1, 2):
+            run = one_search(workers, search_args, args.timeout, args.threads)
+            runs[workers].append(run)
+            print(f"{workers} worker(s): whole {run['wall_seconds']:6.1f} s, search {run['search_seconds']:6.1f} s, "
+                  f"{run['trials']} trials {run['trials_per_worker']}, best val accuracy {run['best']:.4f}",
+                  flush=True)
+    median = {n: {k: statistics.median(r[k] for r in runs[n]) for k in ("wall_seconds", "search_seconds")}
+              for n in runs}
+    ratios = [a["search_seconds"] / b["search_seconds"] for a, b in zip(runs[1], runs[2])]
+    print(f"medians over {args.repeat}: 1 worker search {median[1]['search_seconds']:.1f} s, whole "
+          f"{median[1]['wall_seconds']:.1f} s; 2 workers search {median[2]['search_seconds']:.1f} s, whole "
+          f"{median[2]['wall_seconds']:.1f} s")
+    print(f"speed-up with 2 workers (ratio of medians): search "
+          f"{median[1]['search_seconds'] / median[2]['search_seconds']:.2f}x, whole "
+          f"{median[1]['wall_seconds'] / median[2]['wall_seconds']:.2f}x; "
+          f"pairwise search ratios {', '.join(f'{r:.2f}' for r in ratios)}")
 
 
 if __name__ == "__main__":

@@ -18,7 +18,8 @@ import pytest
 
 from engine.events import read_events
 
-SEARCH = ["--quick", "--max-epochs", "3", "--json"]  # seed-space: three 1-epoch trials, then one resumed to 3
+# seed-space: three 1-epoch trials, then one resumed to 3 epochs; the chief retrains the best for 1 epoch
+SEARCH = ["--quick", "--max-epochs", "3", "--epochs", "1", "--json"]
 DEADLINE = 240  # seconds; a healthy search here takes well under a minute
 
 
