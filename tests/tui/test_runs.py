@@ -25,6 +25,7 @@ async def test_every_run_is_listed_with_its_figures_and_a_dead_run_shows_as_died
         plain = table.get_row(PLAIN)
         assert plain[2:5] == ["base", "plain", "finished"]
         assert plain[5] == "93.33%" and plain[6] == "96.67%" and plain[7] == "6"
+        assert plain[9] == "0.61"  # training seconds per epoch as the run measured them, not wall time
         assert table.get_row(DIED)[4] == "died"
         assert table.get_row(DIED)[7] == "2"  # epochs read from its events, as far as it got
 

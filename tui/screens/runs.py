@@ -40,14 +40,19 @@ class Row:
     epochs: int | None
     seconds: float | None
     problem: str = ""
+    train_seconds_per_epoch: float | None = None  # from result.json: training alone, without start-up
 
     @classmethod
-    def from_summary(cls, s: RunSummary) -> "Row":
+    def from_summary(cls, s: RunSummary, result: dict[str, Any] | None = None) -> "Row":
+        measured = ((result or {}).get("summary") or {}).get("seconds_per_epoch")
         return cls(s.run_id, s.experiment, s.preset, s.status, s.best_val_accuracy, s.test_accuracy,
-                   s.epochs, s.seconds, s.problem)
+                   s.epochs, s.seconds, s.problem, measured if isinstance(measured, (int, float)) else None)
 
     @property
     def seconds_per_epoch(self) -> float | None:
+        """Training seconds per epoch as the run measured them, else wall time over epochs."""
+        if self.train_seconds_per_epoch is not None:
+            return self.train_seconds_per_epoch
         return self.seconds / self.epochs if self.seconds and self.epochs else None
 
     def sort_value(self, column: str) -> Any:
@@ -137,7 +142,8 @@ class RunsScreen(Screen):
     @work(thread=True, exclusive=True, group="runs-load")
     def load(self) -> None:
         """Read every run folder off the UI thread."""
-        rows = [Row.from_summary(summary) for summary in self.store.list()]
+        store = self.store
+        rows = [Row.from_summary(summary, store.result(summary.path)) for summary in store.list()]
         self.post_message(RunsLoaded(rows))
 
     def on_runs_loaded(self, message: RunsLoaded) -> None:
