@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from tui.app import TutorApp
 from tui.screens.lab import LabScreen
@@ -47,3 +47,35 @@ async def test_a_quick_base_run_launched_from_the_lab_finishes_with_its_curve_dr
         spec = json.loads((tutor_home / "runs" / run_id / "spec.json").read_text())
         assert spec["quick"] is True and spec["params"]["epochs"] == 2
         assert app.run_manager.live_runs() == []
+
+
+async def test_cancelling_a_training_run_from_its_view_keeps_its_best_checkpoint(tutor_home):
+    app = TutorApp(home=tutor_home)
+    async with app.run_test(size=(120, 36)) as pilot:
+        app.open_lab("base", "plain")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        lab = app.screen
+        for name, value in (("subset", "60"), ("epochs", "1000"), ("patience", "200")):  # trains for minutes
+            lab.query_one(f"#input-{name}", Input).value = value
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        view = app.screen
+        [run_id] = lab.launched
+        state = app.run_manager.state(run_id)
+        for _ in range(FINISH_BOUND):  # wait for the first finished epoch (and so a checkpoint)
+            if state.history or state.finished:
+                break
+            await pilot.pause(0.1)
+        assert state.history and not state.finished, (state.status, state.error)
+        await pilot.press("c")
+        await pilot.press("y")
+        for _ in range(FINISH_BOUND):
+            if state.finished:
+                break
+            await pilot.pause(0.1)
+        assert state.status == "cancelled"
+        assert "cancelled" in str(view.query_one("#run-title", Static).render())
+        assert (tutor_home / "runs" / run_id / "model.keras").is_file()
+        assert len(state.history[""]["epoch"]) < 1000
