@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import json
+from contextlib import asynccontextmanager
+from typing import AsyncIterator
 
 from textual.widgets import Input, Static
 
@@ -10,12 +12,22 @@ from tui.screens.lab import LabScreen
 from tui.screens.run_view import RunViewScreen
 from tui.widgets.curve_chart import CurveChart
 
+@asynccontextmanager
+async def stopping_live_runs(app: TutorApp) -> AsyncIterator[None]:
+    """However the test ends, no run it started keeps training in the background."""
+    try:
+        yield
+    finally:
+        for run_id in app.run_manager.live_runs():
+            app.run_manager.stop(run_id)
+
+
 FINISH_BOUND = 3000  # pauses of 0.1 s: TensorFlow's import plus two tiny epochs, with room for a busy machine
 
 
 async def test_a_quick_base_run_launched_from_the_lab_finishes_with_its_curve_drawn(tutor_home):
     app = TutorApp(home=tutor_home)
-    async with app.run_test(size=(120, 36)) as pilot:
+    async with app.run_test(size=(120, 36)) as pilot, stopping_live_runs(app):
         app.open_lab("base", "plain")
         await pilot.pause()
         await app.workers.wait_for_complete()
@@ -51,7 +63,7 @@ async def test_a_quick_base_run_launched_from_the_lab_finishes_with_its_curve_dr
 
 async def test_cancelling_a_training_run_from_its_view_keeps_its_best_checkpoint(tutor_home):
     app = TutorApp(home=tutor_home)
-    async with app.run_test(size=(120, 36)) as pilot:
+    async with app.run_test(size=(120, 36)) as pilot, stopping_live_runs(app):
         app.open_lab("base", "plain")
         await pilot.pause()
         await app.workers.wait_for_complete()
