@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import csv
 
-from fixtures.host import BATCHNORM, DIED, PLAIN, TUNE, HostApp, append, copy_runs, events_of, live_run, settle
+from fixtures.host import BATCHNORM, DIED, PLAIN, HostApp, append, copy_runs, events_of, live_run, settle
 from textual.widgets import DataTable, Static
 
 from tui.screens.run_view import RunViewScreen
