@@ -1,6 +1,8 @@
 """Exercise 8's search: Hyperband over the base network, then the best model retrained, tested and saved."""
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import shutil
 import time
@@ -77,7 +79,8 @@ def make_tuner(ctx: RunContext, split: Any, p: dict[str, Any], resumed_from: str
     if not resumed_from:
         return ObservedHyperband(ctx, split, p)
     try:
-        return ObservedHyperband(ctx, split, p, resume=True)
+        with contextlib.redirect_stdout(io.StringIO()):  # keras-tuner prints "Reloading Tuner from …"
+            return ObservedHyperband(ctx, split, p, resume=True)
     except Exception as error:  # a damaged oracle or trial file: refuse with one sentence, not a traceback
         raise RunError(f"The search of run {resumed_from} could not be reloaded ({type(error).__name__}: "
                        f"{_first_line(error)}); start a new search without --resume.") from None

@@ -95,6 +95,14 @@ def test_a_stop_request_ends_the_search_cleanly_keeping_the_best_so_far(tmp_path
     assert len(result["trials"]) == 1 and result["best_hyperparameters"]
     assert (path / "model.keras").is_file()
     assert RunStore(home).status(path)[0] == "cancelled"
+    # resuming it runs only the trials the stop left undone
+    status, resumed = execute(resolve_spec("tune", "seed-space", overrides={**SMALL, "resume": path.name},
+                                           quick=True), home=home)
+    assert status == "finished"
+    events, _ = read_events(resumed / "events.jsonl")
+    done = result["trials"][0]["trial"]
+    again = [e["trial"] for e in events if e["type"] == "trial_started"]
+    assert len(again) == 2 and done not in again
 
 
 def test_a_failed_trial_surfaces_its_error_message():
