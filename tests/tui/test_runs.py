@@ -28,6 +28,10 @@ async def test_every_run_is_listed_with_its_figures_and_a_dead_run_shows_as_died
         assert plain[9] == "0.61"  # training seconds per epoch as the run measured them, not wall time
         assert table.get_row(DIED)[4] == "died"
         assert table.get_row(DIED)[7] == "2"  # epochs read from its events, as far as it got
+        table.move_cursor(row=table.get_row_index(DIED))
+        await pilot.pause()
+        message = str(app.screen.query_one("#runs-message", Static).render())
+        assert "died: its process ended without finishing" in message
 
 
 async def test_sorting_by_columns_and_reversing(tutor_home):

@@ -215,6 +215,11 @@ class RunsScreen(Screen):
 
             self.app.push_screen(RunViewScreen(run_id))
 
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        row = self.rows.get(str(event.row_key.value))
+        if row is not None and row.problem:
+            self._say(f"{row.run_id} {row.status}: {row.problem}")  # why a run died or failed
+
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
         self.action_open()
