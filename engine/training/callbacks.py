@@ -38,7 +38,9 @@ class EventsCallback(keras.callbacks.Callback):
     def on_train_batch_end(self, batch: int, logs: dict | None = None) -> None:
         if self.stop.requested:
             self.model.stop_training = True
-        self.events.progress(epoch=self._epoch + 1 + self.epoch_offset, step=batch + 1, steps=self.steps,
+        # with steps_per_execution Keras may number the last call's steps past the epoch's end
+        step = min(batch + 1, self.steps) if self.steps else batch + 1
+        self.events.progress(epoch=self._epoch + 1 + self.epoch_offset, step=step, steps=self.steps,
                              epochs=self.epochs, metrics=_floats(logs), **self.tags)
 
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:

@@ -37,6 +37,8 @@ def test_quick_run_finishes_with_result_events_model_and_logs(quick_run):
     assert {"loss", "accuracy", "val_loss", "val_accuracy"} <= set(epochs[0]["metrics"])
     assert all(e["seconds"] > 0 for e in epochs)
     assert epochs[0]["learning_rate"] == pytest.approx(1e-3)  # the plateau schedule starts at Adam's rate
+    progress = [e for e in events if e["type"] == "batch_progress"]
+    assert progress and all(0 < e["step"] <= e["steps"] for e in progress)
     source = next(e for e in events if e["type"] == "data_source")
     assert source["kind"] == "bundled"
     assert any((path / "tensorboard").rglob("*tfevents*"))
