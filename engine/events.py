@@ -46,7 +46,8 @@ class EventWriter:
         self.path = Path(path)
         self.listeners = list(listeners)
         self._handle = open(self.path, "a", encoding="utf-8")
-        self._lock = threading.Lock()
+        # re-entrant: the Ctrl-C handler emits too, and it may interrupt this thread inside emit()
+        self._lock = threading.RLock()
         self._last_progress = 0.0
 
     def emit(self, type_: str, **fields: Any) -> dict[str, Any]:

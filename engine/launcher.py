@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from engine.errors import RunError
 from engine.events import TERMINAL_TYPES, EventTail
 from engine.registry import RunSpec
 from engine.runs import EVENTS, LOG, RunStore, new_run_id
@@ -76,11 +77,15 @@ def start_run(spec: RunSpec, home: str | os.PathLike | None = None, run_id: str 
     store = RunStore(home)
     run_id = run_id or new_run_id(spec)
     path = store.root / run_id
-    path.mkdir(parents=True, exist_ok=False)
     child_env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONUNBUFFERED": "1", **(env or {})}
-    with open(path / LOG, "ab") as log:
-        process = subprocess.Popen(child_command(spec, run_id, home), stdin=subprocess.DEVNULL, stdout=log,
-                                   stderr=subprocess.STDOUT, env=child_env, start_new_session=True)
+    try:
+        path.mkdir(parents=True, exist_ok=False)
+        with open(path / LOG, "ab") as log:
+            process = subprocess.Popen(child_command(spec, run_id, home), stdin=subprocess.DEVNULL, stdout=log,
+                                       stderr=subprocess.STDOUT, env=child_env, start_new_session=True)
+    except OSError as error:  # a full disk, a read-only home, a missing interpreter
+        raise RunError(f"Cannot start the run in {path}: {error.strerror or error}; "
+                       "check that the runs folder is writable.") from None
     return RunHandle(run_id, path, process, store)
 
 
