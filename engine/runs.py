@@ -164,8 +164,9 @@ class RunStore:
             vals = [v for v in vals if isinstance(v, (int, float))]
             row.best_val_accuracy = max(vals) if vals else None
             row.epochs = len(epochs) or None
-            if events and row.started:
-                row.seconds = round(events[-1]["time"] - row.started, 1)
+            last = events[-1].get("time") if events else None
+            if isinstance(last, (int, float)) and row.started:
+                row.seconds = round(last - row.started, 1)
         return row
 
     def status(self, path: Path) -> tuple[str, str]:

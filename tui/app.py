@@ -85,7 +85,10 @@ class TutorApp(App[int]):
         """Read every run folder (a worker thread: there may be many); only posts a message."""
         from engine.runs import RunStore
 
-        running = [row.run_id for row in RunStore(self.home).list() if row.status == "running"]
+        try:
+            running = [row.run_id for row in RunStore(self.home).list() if row.status == "running"]
+        except OSError:  # an unreadable runs folder: the Runs screen will say so when opened
+            return
         if running:
             self.post_message(LiveRunsFound(running))
 

@@ -98,6 +98,9 @@ class RunManager:
         """Read new events of every unfinished run and notify subscribers; returns the runs changed."""
         changed = [run_id for run_id, state in list(self.states.items())
                    if not state.finished and self._read(run_id)]
+        for run_id, handle in self.handles.items():  # reap children that ended, so none lingers as a zombie
+            if handle.process is not None and handle.process.returncode is None and self.states[run_id].finished:
+                handle.process.poll()
         for run_id in changed:
             for target in list(self.subscribers):
                 target.post_message(RunUpdated(run_id))
@@ -154,8 +157,10 @@ class RunManager:
             status, problem = handle.store.status(handle.path)
         except (OSError, TutorError):
             return
-        if status in ("died", "failed", "broken") or (exited and status != "running"):
-            state.status = status if status != "running" else "died"
+        if status == "running" and exited:
+            status = "died"  # our child is gone and its folder never said how it ended
+        if status != "running":  # also a followed run whose result.json exists without a final event
+            state.status = status
             state.phase, state.phase_detail = state.status, problem
 
     def _ensure_timer(self) -> None:

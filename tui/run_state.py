@@ -46,8 +46,8 @@ class RunState:
 
     @property
     def finished(self) -> bool:
-        """Whether the run has ended (finished, failed, cancelled or died)."""
-        return self.status in ("finished", "failed", "cancelled", "died")
+        """Whether the run has ended (finished, failed, cancelled, died, or a broken folder)."""
+        return self.status in ("finished", "failed", "cancelled", "died", "broken")
 
     def feed(self, events: Iterable[dict[str, Any]]) -> None:
         """Fold new events into the state."""

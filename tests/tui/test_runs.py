@@ -124,3 +124,21 @@ async def test_enter_opens_the_run_view(tutor_home):
         assert isinstance(app.screen, RunViewScreen) and app.screen.run_id == PLAIN
         await pilot.press("escape")
         assert isinstance(app.screen, RunsScreen)
+
+
+async def test_a_followed_run_whose_result_exists_without_a_final_event_is_not_live(tutor_home):
+    copy_runs(tutor_home, PLAIN)
+    recorded = events_of(PLAIN)
+    live = "20261129-130500-base-plain-22ab"
+    with live_run(tutor_home, live, PLAIN) as folder:
+        append(folder, *recorded[:8])
+        app = HostApp(RunsScreen, tutor_home)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(pilot)
+            assert live in app.run_manager.live_runs()
+            (folder / "result.json").write_text('{"status": "finished", "summary": {}}')
+            app.run_manager._last_status_check.clear()  # the next poll re-reads the folder's status
+            app.run_manager.poll()
+            await settle(pilot)
+            assert app.run_manager.live_runs() == []
+            assert app.run_manager.state(live).status == "finished"

@@ -16,6 +16,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from engine.atomic import write_text_atomic
+from engine.errors import TutorError
 from engine.paths import tutor_home
 from engine.runs import RunStore, RunSummary
 from tui.run_manager import RunUpdated, describe_seconds, manager_for
@@ -143,7 +144,11 @@ class RunsScreen(Screen):
     def load(self) -> None:
         """Read every run folder off the UI thread."""
         store = self.store
-        rows = [Row.from_summary(summary, store.result(summary.path)) for summary in store.list()]
+        try:
+            rows = [Row.from_summary(summary, store.result(summary.path)) for summary in store.list()]
+        except OSError as error:  # an unreadable runs folder: say so, keep the app
+            self.app.call_from_thread(self._say, f"Cannot read {store.root}: {error.strerror or error}.")
+            return
         self.post_message(RunsLoaded(rows))
 
     def on_runs_loaded(self, message: RunsLoaded) -> None:
@@ -268,7 +273,11 @@ class RunsScreen(Screen):
         for run_id in run_ids:
             row = self.rows[run_id]
             short = f"{row.experiment}/{row.preset} {run_id[-4:]}"
-            for name, curve in store.history(store.path_of(run_id)).items():
+            try:
+                history = store.history(store.path_of(run_id))
+            except (TutorError, OSError):  # deleted since the table was read: leave it out
+                continue
+            for name, curve in history.items():
                 series[f"{short} {name}".strip()] = (curve["epoch"], curve.get("val_accuracy", []))
         self.post_message(CompareReady(series, "val_accuracy"))
 
@@ -290,7 +299,12 @@ class RunsScreen(Screen):
             writer.writerow([row.run_id, row.experiment, row.preset, row.status, _raw(row.best_val),
                              _raw(row.test_acc), _raw(row.epochs), _raw(row.seconds), _raw(row.seconds_per_epoch),
                              row.problem])
-        write_text_atomic(target, buffer.getvalue())
+        try:
+            write_text_atomic(target, buffer.getvalue())
+        except OSError as error:
+            self._say(f"Cannot write {target}: {error.strerror or error}; check that the folder is writable.")
+            self.notify(f"Cannot write {target}.", title="CSV not written", severity="error")
+            return
         self.exported = target
         self._say(f"Exported {len(self.rows)} runs to {target}")
         self.notify(f"Exported {len(self.rows)} runs to {target}", title="CSV written")
