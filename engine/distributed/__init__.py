@@ -66,14 +66,12 @@ def search(ctx: RunContext, tuner: Any) -> None:
 
         sess.watch = serve(ctx, tuner, sess)
         return
-    import grpc
-
     try:
         tuner.search(verbose=0)
-    except grpc.RpcError:
+    except Exception:  # a failed request (grpc.RpcError) or one on the channel the heartbeat closed (ValueError)
         if tuner.oracle.chief_lost:
             raise RunError(f"The chief at {sess.config.address} stopped answering, so this worker ended; the "
-                           "trials it finished are in the chief's run folder.") from None
+                           "trials it finished are in this run's events.") from None
         raise
     finally:
         tuner.oracle.close()

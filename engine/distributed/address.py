@@ -55,6 +55,8 @@ def check_port_free(address: OracleAddress) -> None:
                        f"'{address.host}'; use one of its own addresses (or 0.0.0.0 for all of them).") from None
     family, kind, proto, _, sockaddr = infos[0]
     with socket.socket(family, kind, proto) as probe:
+        # as gRPC's own server does: connections of a chief that just ended (TIME_WAIT) do not block the port
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind(sockaddr)
         except OSError as error:

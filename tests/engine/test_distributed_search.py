@@ -136,3 +136,13 @@ def test_a_worker_killed_mid_trial_is_recorded_and_the_search_finishes(search):
     report = chief["distributed"]
     assert report["lost_workers"] == [first["worker"]] and first["worker"] in report["note"]
     assert any(e["type"] == "phase" and e.get("name") == "worker lost" for e in search.events("chief"))
+
+
+def test_a_worker_whose_chief_dies_ends_with_one_sentence(search):
+    search.chief()
+    worker = search.worker(1)
+    search.wait_for("worker-1", lambda e: e["type"] == "trial_started")
+    search.processes["chief"].send_signal(signal.SIGKILL)
+    assert worker.wait(DEADLINE) == 1
+    result = json.loads((search.home / "runs" / "worker-1" / "result.json").read_text())
+    assert result["error"].startswith(f"The chief at 127.0.0.1:{search.port} stopped answering")
