@@ -52,7 +52,7 @@ def attach(tuner: Any, ctx: RunContext) -> None:
         return
     from engine.distributed.worker import WorkerOracle
 
-    tuner.oracle = WorkerOracle(getattr(tuner.oracle, "_oracle", tuner.oracle), sess)
+    tuner.oracle = WorkerOracle(getattr(tuner.oracle, "_oracle", tuner.oracle), sess.heartbeat)
 
 
 def search(ctx: RunContext, tuner: Any) -> None:

@@ -107,7 +107,12 @@ class Watch:
         """A heartbeat (or any request) from a worker: it is alive."""
         with self.lock:
             worker = self.workers.get(tuner_id)
-            if worker and worker.status == "active":
+            if worker is None:
+                return
+            if worker.status == "lost" and not set(worker.trials) & self.lost_trials:
+                worker.status = "active"  # silent for a while between trials (a slow start, a network blip)
+                self.ctx.events.emit("phase", name="worker back", worker=worker.label)
+            if worker.status == "active":
                 worker.last_seen = time.monotonic()
 
     def created(self, tuner_id: str, status: str) -> None:

@@ -65,6 +65,7 @@ class Session:
     chief_run: str = ""
     extra: dict[str, Any] = field(default_factory=dict)  # plain data added to the link (a worker's nonce)
     watch: Any = None  # on the chief, once serving: its record of workers and trials
+    heartbeat: Any = None  # on a worker, once it has met the chief
 
     def link(self) -> dict[str, Any]:
         """What distributed.json says: the search, this process's role, and where the chief's folder is."""

@@ -57,6 +57,7 @@ def handshake(ctx: RunContext, sess: Session) -> None:
         raise RunError(f"The server at {sess.config.address} is a keras-tuner oracle but not a ch11-tutor chief; "
                        "start the chief with `ch11-tutor run tune --distributed chief`.")
     sess.search_id, sess.chief_run = answer[s.SEARCH_ID], answer[s.CHIEF_RUN]
+    sess.heartbeat = Heartbeat(sess)  # from now on: building the tuner may take longer than the chief waits
 
 
 def shared_tuner_folder(sess: Session, folder_name: str) -> Path:
@@ -69,21 +70,59 @@ def shared_tuner_folder(sess: Session, folder_name: str) -> Path:
     return folder
 
 
+class Heartbeat:
+    """Tells the chief every second that this worker lives, from the handshake on; notices a chief gone.
+
+    It owns the worker's channel to the chief: when the chief has not answered for the chief's own
+    timeout, closing the channel ends at once whatever request the search is blocked in.
+    """
+
+    def __init__(self, sess: Session) -> None:
+        self.session = sess
+        self.channel = grpc.insecure_channel(str(sess.config.address))
+        self.stub = protos.get_service_grpc().OracleStub(self.channel)
+        self.chief_lost = False
+        self._done = threading.Event()
+        threading.Thread(target=self._beat, name="heartbeat", daemon=True).start()
+
+    def close(self) -> None:
+        """Stop the heartbeats and close the channel."""
+        self._done.set()
+        self.channel.close()
+
+    def _beat(self) -> None:
+        from engine.distributed.chief import worker_timeout
+
+        metadata = ((s.BEAT, s.encode(self.session.config.tuner_id)),)
+        last_answer = time.monotonic()
+        while not self._done.wait(BEAT_SECONDS):
+            try:
+                self.stub.GetSpace(protos.get_service().GetSpaceRequest(), metadata=metadata, timeout=5)
+                last_answer = time.monotonic()
+            except grpc.RpcError:
+                if time.monotonic() - last_answer > worker_timeout():
+                    self.chief_lost = True
+                    self.channel.close()
+                    return
+            except ValueError:  # the channel was closed: the search is over
+                return
+
+
 class WorkerOracle(oracle_client.OracleClient):
     """keras-tuner's client to the chief's oracle, with heartbeats, a pause when idle and a trial record."""
 
-    def __init__(self, oracle: Any, sess: Session) -> None:
+    def __init__(self, oracle: Any, heartbeat: Heartbeat) -> None:
         oracle_client.TIMEOUT = RPC_SECONDS
         super().__init__(oracle)
-        self.session = sess
-        self.channel = grpc.insecure_channel(str(sess.config.address))
-        self.stub = protos.get_service_grpc().OracleStub(self.channel)  # one channel we can close
+        self.heartbeat = heartbeat
+        self.stub = heartbeat.stub  # the heartbeat's channel, which it closes if the chief goes
         self.trials: dict[str, Any] = {}  # the trials this worker ran, as the chief scored them
         self.hyperparameters = oracle.hyperparameters  # this worker's own space: the chief checked it is the same
-        self.chief_lost = False
-        self._done = threading.Event()
-        self._beats = threading.Thread(target=self._beat, name="heartbeat", daemon=True)
-        self._beats.start()
+
+    @property
+    def chief_lost(self) -> bool:
+        """Whether the chief stopped answering (the heartbeat then closed the channel)."""
+        return self.heartbeat.chief_lost
 
     def create_trial(self, tuner_id: str) -> Any:
         trial = super().create_trial(tuner_id)
@@ -104,22 +143,4 @@ class WorkerOracle(oracle_client.OracleClient):
 
     def close(self) -> None:
         """Stop the heartbeats and close the channel."""
-        self._done.set()
-        self.channel.close()
-
-    def _beat(self) -> None:
-        from engine.distributed.chief import worker_timeout
-
-        metadata = ((s.BEAT, s.encode(self.session.config.tuner_id)),)
-        last_answer = time.monotonic()
-        while not self._done.wait(BEAT_SECONDS):
-            try:
-                self.stub.GetSpace(protos.get_service().GetSpaceRequest(), metadata=metadata, timeout=5)
-                last_answer = time.monotonic()
-            except grpc.RpcError:
-                if time.monotonic() - last_answer > worker_timeout():
-                    self.chief_lost = True
-                    self.channel.close()  # ends the request the search is blocked in, at once
-                    return
-            except ValueError:  # the channel was closed: the search is over
-                return
+        self.heartbeat.close()

@@ -68,3 +68,13 @@ def test_a_silent_worker_is_dropped_and_its_trial_recorded_as_failed(chief):
     end = next(e for e in events if e["type"] == "trial_end")
     assert end["worker"] == "worker 1" and end["status"] == "FAILED"
     assert watch.oracle.create_trial("worker-2").status == "RUNNING"  # the search goes on
+
+
+def test_a_worker_silent_between_trials_is_welcomed_back(chief):
+    watch, params = chief
+    hello(watch, "worker-3", "a", params)
+    watch.timeout = 0.0
+    watch.drop_lost_workers()  # silent while it builds its tuner, say: no trial was lost
+    assert watch.workers["worker-3"].status == "lost"
+    watch.beat("worker-3")
+    assert watch.workers["worker-3"].status == "active" and watch.report()["lost_workers"] == []
