@@ -1,6 +1,7 @@
 """A Hyperband tuner that reports every trial as run events and stops cleanly when asked."""
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import keras
@@ -68,7 +69,7 @@ class ObservedHyperband(kt.Hyperband):
         """
         model = self._try_build(trial.hyperparameters)
         history = self.trainer.train(trial.trial_id, trial.hyperparameters.values, model)
-        model.save_weights(self._get_checkpoint_fname(trial.trial_id))
+        save_weights_atomic(model, self._get_checkpoint_fname(trial.trial_id))
         write_json_atomic(self._get_build_config_fname(trial.trial_id), model.get_build_config())
         return history
 
@@ -95,6 +96,22 @@ class ObservedHyperband(kt.Hyperband):
     def on_trial_end(self, trial: kt.engine.trial.Trial) -> None:
         super().on_trial_end(trial)
         self.ctx.events.emit("trial_end", **trial_row(trial))
+
+
+def save_weights_atomic(model: keras.Model, path: str) -> None:
+    """Save weights under a temporary name, then rename: a resumed search never reads half a file.
+
+    Keras insists on the `.weights.h5` ending, so the temporary name keeps it.
+    """
+    folder, name = os.path.split(path)
+    temporary = os.path.join(folder, f".partial-{os.getpid()}-{name}")
+    try:
+        model.save_weights(temporary)
+        os.replace(temporary, path)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise
 
 
 def trial_row(trial: kt.engine.trial.Trial) -> dict[str, Any]:

@@ -32,7 +32,7 @@ def transfer(home, preset, **overrides):
 
 def test_frozen_layers_stay_frozen_bit_for_bit_batch_norm_included(source):
     home, source_path = source
-    path, result = transfer(home, "frozen-5", source=source_path.name)
+    path, result = transfer(home, "frozen-5", source=source_path.name, xla=True)
     assert result["source"]["run_id"] == source_path.name
     original = keras.saving.load_model(source_path / "model.keras")
     trained = keras.saving.load_model(path / "model.keras")
@@ -50,7 +50,7 @@ def test_frozen_layers_stay_frozen_bit_for_bit_batch_norm_included(source):
 
 def test_unfreezing_changes_only_the_top_two_dense_layers(source):
     home, source_path = source
-    path, result = transfer(home, "unfreeze-2", source=source_path.name)
+    path, result = transfer(home, "unfreeze-2", source=source_path.name, xla=True)
     phases = result["variant"]["phases"]
     assert [p["phase"] for p in phases] == ["frozen", "unfrozen"]
     assert phases[1]["layers"] == ["hidden3", "hidden4"]
