@@ -100,7 +100,7 @@ def main() -> None:
                    "--seed", args.seed, "--epochs", "3", "--patience", "2"]
     threads = args.threads or "default"
     print(f"search: tune {' '.join(search_args)}; {os.cpu_count()} CPU cores; TF threads per process: {threads}")
-    # 1 and 2 workers alternate, so a neighbour's load on a shared machine falls on both alike
+    # 1 and 2 workers alternate, so background load on the machine falls on both alike
     runs: dict[int, list[dict]] = {1: [], 2: []}
     for _ in range(args.repeat):
         for workers in (1, 2):
