@@ -83,7 +83,7 @@ class Search:
 @pytest.fixture
 def search(tutor_home):
     tutor_home.mkdir(parents=True, exist_ok=True)
-    made = Search(tutor_home, {"CH11_TUTOR_WORKER_TIMEOUT": "3"})
+    made = Search(tutor_home, {"CH11_TUTOR_WORKER_TIMEOUT": "5"})  # heartbeats come every second
     yield made
     made.close()
 
