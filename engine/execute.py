@@ -55,6 +55,7 @@ def execute(spec: RunSpec, home: str | os.PathLike | None = None, run_id: str | 
     try:
         ctx.phase("starting TensorFlow")
         runner = load_runner(spec)
+        events.emit("devices", devices=_devices())  # the runner's import has loaded TensorFlow by now
         ctx.check_stop()
         result = runner(ctx) or {}
         status = "cancelled" if stop.requested else "finished"

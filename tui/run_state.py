@@ -36,6 +36,7 @@ class RunState:
     charts: dict[str, dict[str, Any]] = field(default_factory=dict)  # name -> curve event
     trials: dict[str, dict[str, Any]] = field(default_factory=dict)  # trial id -> row
     summary: dict[str, Any] = field(default_factory=dict)
+    devices: list[str] = field(default_factory=list)  # "CPU" or "GPU: name", once TensorFlow has loaded
     error: str = ""
     events_seen: int = 0
     bad_lines: int = 0
@@ -115,9 +116,13 @@ class RunState:
         self.charts[str(event.get("name", "curve"))] = event
         self.tables_version += 1
 
+    def _on_devices(self, event: dict[str, Any]) -> None:
+        self.devices = [str(d) for d in event.get("devices") or []]
+
     def _on_trial_started(self, event: dict[str, Any]) -> None:
         trial = str(event.get("trial", len(self.trials)))
-        self.trials[trial] = {"trial": trial, "hyperparameters": dict(event.get("hyperparameters") or {}),
+        self.trials[trial] = {"trial": trial, "worker": str(event.get("worker") or ""),
+                              "hyperparameters": dict(event.get("hyperparameters") or {}),
                               "index": event.get("index"), "total": event.get("total"),
                               "status": "running", "score": None, "best_epoch": None, "message": ""}
         index, total = event.get("index"), event.get("total")
@@ -129,6 +134,8 @@ class RunState:
         trial = str(event.get("trial", ""))
         row = self.trials.setdefault(trial, {"trial": trial, "hyperparameters": {}, "index": None,
                                              "total": None})
+        if event.get("worker"):
+            row["worker"] = str(event["worker"])
         row.update(status=str(event.get("status", "done")), score=event.get("score"),
                    best_epoch=event.get("best_epoch"), message=str(event.get("message") or ""))
         self.trials_version += 1

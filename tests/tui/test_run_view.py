@@ -158,3 +158,21 @@ async def test_reference_rows_of_a_comparison_table_are_set_apart(tutor_home):
         assert measured[0] == "frozen-5" and "italic" not in str(getattr(measured[0], "style", ""))
         assert quoted[0].plain == "book: frozen-5" and "italic" in str(quoted[0].style)
         assert table.border_title == "transfer"
+
+
+async def test_devices_and_the_worker_of_each_trial_are_shown(tutor_home):
+    with live_run(tutor_home, "live-tune-chief-0001", TUNE) as folder:
+        app = HostApp(lambda: RunViewScreen("live-tune-chief-0001"), tutor_home)
+        async with app.run_test(size=(120, 36)) as pilot:
+            view = app.screen
+            append(folder, {"type": "devices", "time": 1.0, "devices": ["GPU: NVIDIA H200"]},
+                   {"type": "trial_started", "time": 2.0, "trial": "0000", "worker": "worker 1",
+                    "hyperparameters": {"learning_rate": 0.001}},
+                   {"type": "trial_end", "time": 3.0, "trial": "0000", "worker": "worker 1", "status": "COMPLETED",
+                    "score": 0.97})
+            app.run_manager.poll()
+            await wait_until(pilot, lambda: "GPU: NVIDIA H200" in text(view, "#run-title"))
+            await pilot.press("3")
+            table = view.query_one("#trials", DataTable)
+            await wait_until(pilot, lambda: table.row_count == 1)
+            assert table.get_row("0000")[0] == "0000 (worker 1)"

@@ -120,7 +120,8 @@ class RunViewScreen(Screen):
         what = f"{state.experiment}/{state.preset}" if state.experiment else "run"
         bad = f" · skipped {state.bad_lines} unreadable event lines" if state.bad_lines else ""
         title = self.query_one("#run-title", Static)
-        title.update(f"{what} · {state.run_id} · {state.status}{bad}")
+        devices = f" · on {', '.join(state.devices)}" if state.devices else ""
+        title.update(f"{what} · {state.run_id} · {state.status}{devices}{bad}")
         title.set_classes(f"status-{state.status}")
         detail = f": {state.phase_detail}" if state.phase_detail else ""
         self.query_one("#run-phase", Static).update(f"Phase: {state.phase or 'waiting for the run to start'}{detail}")
@@ -202,7 +203,8 @@ class RunViewScreen(Screen):
         table.clear()
         for row in state.trials.values():
             params = ", ".join(f"{k}={format_cell(v)}" for k, v in row["hyperparameters"].items())
-            table.add_row(row["trial"], row["status"], format_cell(row["score"]), format_cell(row["best_epoch"]),
+            trial = f"{row['trial']} ({row['worker']})" if row.get("worker") else row["trial"]  # distributed search
+            table.add_row(trial, row["status"], format_cell(row["score"]), format_cell(row["best_epoch"]),
                           params, row["message"], key=row["trial"])
 
     def _draw_log(self) -> None:
