@@ -148,11 +148,13 @@ def cmd_runs(args: argparse.Namespace, extra: list[str]) -> int:
     from rich.table import Table
 
     table = Table(title=f"Runs in {RunStore(args.home).root}")
-    for column in ("run", "experiment", "preset", "status", "best val acc", "test acc", "epochs", "seconds"):
-        table.add_column(column, justify="right" if column in ("epochs", "seconds") else "left")
+    for column in ("run", "experiment", "preset", "status", "best val acc", "test acc", "epochs", "seconds",
+                   "s/epoch"):
+        table.add_column(column, justify="right" if column in ("epochs", "seconds", "s/epoch") else "left")
     for r in rows:
         table.add_row(r.run_id, r.experiment, r.preset, r.status, _pct(r.best_val_accuracy), _pct(r.test_accuracy),
-                      str(r.epochs or ""), f"{r.seconds:.1f}" if r.seconds else "")
+                      str(r.epochs or ""), f"{r.seconds:.1f}" if r.seconds else "",
+                      f"{r.seconds_per_epoch:.2f}" if r.seconds_per_epoch else "")
     Console().print(table if rows else "No runs yet; start one with `ch11-tutor run base --quick`.")
     return 0
 
@@ -220,7 +222,8 @@ COMMANDS = {"run": cmd_run, "runs": cmd_runs, "show": cmd_show, "stop": cmd_stop
 def _row_json(row: Any) -> dict[str, Any]:
     return {"run_id": row.run_id, "experiment": row.experiment, "preset": row.preset, "status": row.status,
             "best_val_accuracy": row.best_val_accuracy, "test_accuracy": row.test_accuracy,
-            "epochs": row.epochs, "seconds": row.seconds, "problem": row.problem, "path": str(row.path)}
+            "epochs": row.epochs, "seconds": row.seconds, "seconds_per_epoch": row.seconds_per_epoch,
+            "problem": row.problem, "path": str(row.path)}
 
 
 def _pct(value: float | None) -> str:

@@ -41,10 +41,13 @@ class RunSummary:
     seconds: float | None = None
     problem: str = ""  # why a run is broken or failed, in one sentence
     params: dict[str, Any] = field(default_factory=dict)
+    measured_seconds_per_epoch: float | None = None  # the run's own figure: training alone, no start-up
 
     @property
     def seconds_per_epoch(self) -> float | None:
-        """Wall seconds per epoch, when both are known."""
+        """Seconds per epoch as the run measured them, else wall seconds over epochs."""
+        if self.measured_seconds_per_epoch is not None:
+            return self.measured_seconds_per_epoch
         if self.seconds and self.epochs:
             return self.seconds / self.epochs
         return None
@@ -158,6 +161,8 @@ class RunStore:
             row.test_accuracy = summary.get("test_accuracy")
             row.epochs = summary.get("epochs")
             row.seconds = result.get("seconds")
+            measured = summary.get("seconds_per_epoch")
+            row.measured_seconds_per_epoch = measured if isinstance(measured, (int, float)) else None
         else:
             epochs = [e for e in events if e["type"] == "epoch_end"]
             vals = [e.get("metrics", {}).get("val_accuracy") for e in epochs]

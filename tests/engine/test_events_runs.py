@@ -73,7 +73,10 @@ def test_broken_folders_are_listed_not_raised(tutor_home):
     (broken / SPEC).write_text("{ not json")
     rows = {row.run_id: row for row in store.list()}
     assert rows[broken.name].status == "broken" and "spec.json" in rows[broken.name].problem
-    assert rows[good.name].test_accuracy == 0.99 and rows[good.name].seconds_per_epoch == 1.5
+    assert rows[good.name].test_accuracy == 0.99 and rows[good.name].seconds_per_epoch == 1.5  # wall time / epochs
+    measured = _run_folder(store, **{RESULT: {"status": "finished", "seconds": 9.0,
+                                              "summary": {"epochs": 3, "seconds_per_epoch": 0.5}}})
+    assert store.summary(measured).seconds_per_epoch == 0.5  # the run's own training-only figure wins
 
 
 def test_run_ids_resolve_by_unique_prefix_or_suffix(tutor_home):

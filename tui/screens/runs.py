@@ -44,10 +44,9 @@ class Row:
     train_seconds_per_epoch: float | None = None  # from result.json: training alone, without start-up
 
     @classmethod
-    def from_summary(cls, s: RunSummary, result: dict[str, Any] | None = None) -> "Row":
-        measured = ((result or {}).get("summary") or {}).get("seconds_per_epoch")
+    def from_summary(cls, s: RunSummary) -> "Row":
         return cls(s.run_id, s.experiment, s.preset, s.status, s.best_val_accuracy, s.test_accuracy,
-                   s.epochs, s.seconds, s.problem, measured if isinstance(measured, (int, float)) else None)
+                   s.epochs, s.seconds, s.problem, s.measured_seconds_per_epoch)
 
     @property
     def seconds_per_epoch(self) -> float | None:
@@ -145,7 +144,7 @@ class RunsScreen(Screen):
         """Read every run folder off the UI thread."""
         store = self.store
         try:
-            rows = [Row.from_summary(summary, store.result(summary.path)) for summary in store.list()]
+            rows = [Row.from_summary(summary) for summary in store.list()]
         except OSError as error:  # an unreadable runs folder: say so, keep the app
             self.app.call_from_thread(self._say, f"Cannot read {store.root}: {error.strerror or error}.")
             return
