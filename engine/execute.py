@@ -13,7 +13,7 @@ from typing import Any, Callable, Iterable
 from engine.atomic import write_json_atomic
 from engine.context import RunContext, StopFlag
 from engine.errors import StopRequested, TutorError
-from engine.events import EventWriter, Listener
+from engine.events import EventWriter, Listener, clean
 from engine.registry import RunSpec, get_experiment
 from engine.runs import EVENTS, RESULT, STOP, RunStore
 
@@ -75,19 +75,12 @@ def execute(spec: RunSpec, home: str | os.PathLike | None = None, run_id: str | 
         document["error"] = error
     document.update(result)
     document.setdefault("summary", {})
-    write_json_atomic(path / RESULT, events_safe(document))
+    write_json_atomic(path / RESULT, clean(document))
     terminal = {"finished": "run_finished", "failed": "run_failed", "cancelled": "run_cancelled"}[status]
     events.emit(terminal, summary=document["summary"], seconds=document["seconds"],
                 **({"error": error} if error else {}))
     events.close()
     return status, path
-
-
-def events_safe(document: dict[str, Any]) -> dict[str, Any]:
-    """result.json goes through the same cleaning as events (numpy values, NaN)."""
-    from engine.events import clean
-
-    return clean(document)
 
 
 def _devices() -> list[str]:
