@@ -36,6 +36,9 @@ PARAMS = (
           log=True),
     Param("fine_tune_learning_rate", "float", 1e-3, "Adam learning rate once layers are unfrozen", 1e-7, 1.0,
           log=True),
+    Param("shift_pixels", "int", 1, "fine-tuning and scratch: shift each training image by up to this many "
+          "pixels, anew every epoch (0: no shifts; frozen heads train on unshifted images, as cached ones must)",
+          0, 8),
     Param("batch_size", "int", 32, "mini-batch size", 1, 4096),
     Param("epochs", "int", 200, "most epochs per phase (early stopping usually ends sooner)", 1, 5000),
     Param("patience", "int", 20, "epochs without a better validation loss before a phase stops", 1, 500),

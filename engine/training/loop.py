@@ -67,8 +67,10 @@ class EpochLoop:
 
     def __init__(self, model: keras.Model, optimizer: keras.optimizers.Optimizer, x: np.ndarray,
                  y: np.ndarray, batch_size: int, seed: int,
-                 loss: Callable[[tf.Tensor, tf.Tensor], tf.Tensor] | None = None, xla: bool = False) -> None:
+                 loss: Callable[[tf.Tensor, tf.Tensor], tf.Tensor] | None = None, xla: bool = False,
+                 augment: Callable[[tf.Tensor, tf.random.Generator], tf.Tensor] | None = None) -> None:
         self.model, self.optimizer = model, optimizer
+        self.augment = augment  # applied to each epoch's shuffled images, drawing from the loop's generator
         self.loss = loss or sparse_loss
         self.x = tf.constant(np.ascontiguousarray(x, dtype=np.float32))
         self.y = tf.constant(np.asarray(y, dtype=np.int32))
@@ -98,6 +100,8 @@ class EpochLoop:
         # one shuffled copy per epoch, then contiguous slices: fewer ops per step than a gather each
         order = tf.argsort(self.rng.uniform([self.n]))
         x, y = tf.gather(self.x, order), tf.gather(self.y, order)
+        if self.augment is not None:
+            x = self.augment(x, self.rng)
         total_loss = tf.constant(0.0)
         correct = tf.constant(0.0)
         full_steps, rest = divmod(self.n, self.batch_size)

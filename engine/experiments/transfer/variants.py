@@ -9,6 +9,7 @@ import numpy as np
 
 from engine.context import RunContext
 from engine.experiments.transfer import models
+from engine.experiments.transfer.augment import random_shifts
 from engine.experiments.transfer.data import DIGITS, TransferData
 from engine.training.evaluate import classification_report
 from engine.training.loop import EpochLoop, LoopResult, predict_classes
@@ -46,7 +47,7 @@ def run_variant(ctx: RunContext, source: keras.Model, data: TransferData, p: dic
     else:
         ctx.phase("training from scratch" if fresh else "training the new head on frozen layers", **tags)
         loop = EpochLoop(model, keras.optimizers.Adam(p["learning_rate"]), split.x_train, split.y_train,
-                         p["batch_size"], seed, xla=p["xla"])
+                         p["batch_size"], seed, xla=p["xla"], augment=_shifts(p) if fresh else None)
         first = _fit(ctx, loop, split, p, tags, offset=0)
     phases = [_phase("scratch" if fresh else "frozen", first, _test(model, split))]
     if p["unfreeze_layers"] and p["mode"] == "frozen":
@@ -55,7 +56,7 @@ def run_variant(ctx: RunContext, source: keras.Model, data: TransferData, p: dic
         ctx.phase("fine-tuning unfrozen layers", layers=names, learning_rate=p["fine_tune_learning_rate"], **tags)
         # a new optimizer and loop over the new trainable set: the equivalent of compiling again
         loop = EpochLoop(model, keras.optimizers.Adam(p["fine_tune_learning_rate"]), split.x_train,
-                         split.y_train, p["batch_size"], seed + 1, xla=p["xla"])
+                         split.y_train, p["batch_size"], seed + 1, xla=p["xla"], augment=_shifts(p))
         second = _fit(ctx, loop, split, p, tags, offset=first.epochs)
         phases.append({**_phase("unfrozen", second, _test(model, split)), "layers": names})
         result["trainable_params_fine_tuning"] = _trainable(model)
@@ -69,6 +70,11 @@ def run_variant(ctx: RunContext, source: keras.Model, data: TransferData, p: dic
         "phases": phases,
     })
     return result, model
+
+
+def _shifts(p: dict[str, Any]) -> Any:
+    """Shifted images for phases whose pixel-facing layers learn (a frozen body's head sees fixed features)."""
+    return random_shifts(p["shift_pixels"]) if p["shift_pixels"] else None
 
 
 def _fit(ctx: RunContext, loop: EpochLoop, split: Any, p: dict[str, Any], tags: dict[str, str],
