@@ -1,10 +1,10 @@
 """Wall time of the seed-space search: the plain keras-tuner way against the `tune` experiment.
 
-The plain way is the original write-up's: Hyperband(objective="val_accuracy", max_epochs=10) over the
-base network compiled with Keras's default fit settings, searched on the 0–4 training images as a
-NumPy array with validation_split=0.2 and early stopping. The `tune` experiment runs the same space,
-schedule, network and batch size through its prepared pipeline. Both run in this one process, one
-after the other; the script prints each search's wall time and best validation accuracy, and the ratio.
+The plain way is plain keras-tuner Hyperband with default fit settings: Hyperband(objective="val_accuracy",
+max_epochs=10) over the base network, searched on the 0–4 training images as a NumPy array with
+validation_split=0.2 and early stopping. The `tune` experiment runs the same space, schedule, network and
+batch size, its trials on the engine's compiled loop. Both run in this one process, one after the
+other; the script prints each search's wall time and best validation accuracy, and the ratio.
 
     .venv/bin/python benchmarks/bench_tune.py [--subset 0]
 """
@@ -29,7 +29,7 @@ from engine.registry import resolve_spec  # noqa: E402
 
 
 def plain_search(subset: int, folder: str) -> tuple[float, float]:
-    """The write-up's search; returns (wall seconds, best validation accuracy)."""
+    """Plain keras-tuner Hyperband with default fit settings; returns (wall seconds, best validation accuracy)."""
     mnist = data.load()
     keep = np.flatnonzero(mnist.y_train <= 4)
     if subset:

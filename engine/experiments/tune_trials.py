@@ -56,5 +56,6 @@ class TrialTrainer:
             twin = keras.models.clone_model(model)  # same architecture; weights come with each restart
             optimizer = keras.optimizers.Adam(float(hp.get("learning_rate", self.p["learning_rate"])))
             batch_size = int(hp.get("batch_size", self.p["batch_size"]))
-            self.loops[key] = EpochLoop(twin, optimizer, self.x_train, self.split.y_train, batch_size, self.p["seed"])
+            self.loops[key] = EpochLoop(twin, optimizer, self.x_train, self.split.y_train, batch_size, self.p["seed"],
+                                        xla=bool(self.p.get("xla", False)))
         return self.loops[key]

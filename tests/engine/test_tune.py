@@ -42,6 +42,8 @@ def test_search_reports_each_trial_and_says_the_small_space_ran_out(search):
     best = max(result["trials"], key=lambda t: t["score"])
     assert result["best_hyperparameters"] == best["hyperparameters"]
     assert (path / "tuner" / "oracle.json").is_file()
+    checkpoints = list((path / "tuner").rglob("*.weights.h5"))
+    assert len(checkpoints) == 3 and not [c for c in checkpoints if c.name.startswith(".partial-")]
 
 
 def test_best_model_is_retrained_tested_and_saved_for_transfer(search):
