@@ -4,11 +4,12 @@ On the 500-image transfer set (100 per digit 5–9), with the same optimizer (Ad
 and epochs, in this one process, alternating rounds:
 
 1. frozen-5 trained with plain Keras `fit` on the array against the engine's compiled epoch loop;
-2. cached-5 against frozen-5, both on the engine's loop (graph mode, the default; and with XLA), and
-   both with plain `fit` for comparison;
+2. cached-5 against frozen-5, both on the engine's loop (with XLA, the experiment's default, and in
+   TensorFlow's graph mode), and both with plain `fit` for comparison;
 
 and prints the median seconds per epoch of each (first epoch left out: it traces or compiles, and is
-printed separately), their ratios, the caching cost, and the arithmetic ratio of the two models' FLOPs.
+printed separately, as each way's start-up cost), their ratios, the caching cost, and the arithmetic
+ratio of the two models' FLOPs.
 
     .venv/bin/python benchmarks/bench_transfer.py [--source RUN_ID] [--epochs 30] [--rounds 3]
 """
@@ -120,6 +121,8 @@ def main() -> None:
     print(f"frozen-5, Keras fit / engine loop:              {ratio('frozen-5, Keras fit', 'frozen-5, engine loop'):6.1f}×")
     print(f"cached-5 vs frozen-5, engine loop:              {ratio('frozen-5, engine loop', 'cached-5, engine loop'):6.1f}×")
     if not args.no_xla:
+        print(f"frozen-5, Keras fit / engine loop + XLA:        "
+              f"{ratio('frozen-5, Keras fit', 'frozen-5, engine loop + XLA'):6.1f}×")
         print(f"cached-5 vs frozen-5, engine loop + XLA:        "
               f"{ratio('frozen-5, engine loop + XLA', 'cached-5, engine loop + XLA'):6.1f}×")
     print(f"cached-5 vs frozen-5, Keras fit:                {ratio('frozen-5, Keras fit', 'cached-5, Keras fit'):6.1f}×")

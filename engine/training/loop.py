@@ -24,6 +24,7 @@ from engine.events import EventWriter
 # length. Unrolling the steps instead took 5–15 s to compile, and a `jit_compile` step called from a
 # graph-mode loop was slower than no XLA (each call pays XLA's launch cost). What XLA removes is the
 # graph executor's fixed cost per op, which is most of a small model's step.
+REST_INSIDE_UP_TO_STEPS = 64
 
 
 def sparse_loss(y_true: tf.Tensor, probabilities: tf.Tensor) -> tf.Tensor:
@@ -87,9 +88,11 @@ class EpochLoop:
         # autograph off: the loop is an explicit tf.while_loop and Keras layers need no conversion, and
         # converting the call tree (every layer and the optimizer) took ~0.6 s of each trace here
         self._epoch = tf.function(self._epoch_graph, jit_compile=self.xla, autograph=False)
-        # Under XLA a short last batch would be a second step shape to compile (0.4–0.8 s more for a
-        # 5×100 network here); it runs after the compiled epoch as one graph-mode call instead.
-        self._rest_apart = self.xla and self.n % self.batch_size != 0
+        # Under XLA a short last batch is a second step shape to compile (0.4–0.8 s more for a 5×100
+        # network here). In a long epoch it runs after the compiled epoch as one graph-mode call
+        # instead; in a short one (a few hundred images) that call's fixed cost, ~0.5 ms, would be a
+        # large share of every epoch, so it stays inside.
+        self._rest_apart = self.xla and self.n % self.batch_size != 0 and self.steps > REST_INSIDE_UP_TO_STEPS
         self._last_step = tf.function(self._step_graph, autograph=False)
         self._evaluate = tf.function(self._evaluate_graph, autograph=False)
 

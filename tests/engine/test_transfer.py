@@ -83,6 +83,7 @@ def test_suite_runs_every_variant_and_fills_one_table(source):
     assert len(result["verdicts"]) == len(VARIANTS) - 1
     frozen, cached = result["runs"]["frozen-4"][0], result["runs"]["cached-4"][0]
     for key in ("cache_seconds", "train_seconds", "seconds_per_epoch", "frozen_seconds_per_epoch",
+                "first_epoch_seconds", "frozen_first_epoch_seconds",
                 "speedup_per_epoch", "arithmetic_ratio"):
         assert cached[key] is not None and cached[key] > 0, key
     assert cached["arithmetic_ratio"] > 10  # four 100-wide layers against one 100→5 head

@@ -6,11 +6,14 @@ import numpy as np
 import pytest
 
 from engine.models import build_mlp
+from engine.training import loop as loop_module
 from engine.training.loop import EpochLoop
 
 
-@pytest.mark.parametrize("xla", [False, True])
-def test_an_epoch_is_every_full_batch_plus_the_short_last_one(xla):
+# graph mode; XLA with the short batch compiled in; XLA with it run apart (as long epochs do)
+@pytest.mark.parametrize("xla, rest_inside_up_to", [(False, 64), (True, 64), (True, 1)])
+def test_an_epoch_is_every_full_batch_plus_the_short_last_one(xla, rest_inside_up_to, monkeypatch):
+    monkeypatch.setattr(loop_module, "REST_INSIDE_UP_TO_STEPS", rest_inside_up_to)
     rng = np.random.default_rng(0)
     x = rng.integers(0, 256, (70, 28, 28)).astype(np.float32)
     y = rng.integers(0, 5, 70)

@@ -32,6 +32,7 @@ def run(ctx: RunContext) -> dict[str, Any]:
     summary = {key: result.get(key) for key in ("variant", "test_accuracy", "best_val_accuracy", "epochs",
                                                 "train_seconds", "seconds_per_epoch", "cache_seconds",
                                                 "frozen_seconds_per_epoch", "speedup_per_epoch",
+                                                "first_epoch_seconds", "frozen_first_epoch_seconds",
                                                 "arithmetic_ratio") if key in result}
     return {"summary": summary, "variant": result, "source": source.describe(), "data": data.split.sizes(),
             "model": MODEL_FILE}

@@ -110,6 +110,9 @@ def _train_cached(ctx: RunContext, source: keras.Model, body: keras.Sequential, 
     return trained, {
         "cache_seconds": round(cache_seconds, 4),
         "frozen_seconds_per_epoch": _round(frozen_epoch),
+        # the first epoch traces (and with XLA compiles) each loop: its cost, apart from the steady epochs
+        "first_epoch_seconds": _round(trained.epoch_seconds[0] if trained.epoch_seconds else None),
+        "frozen_first_epoch_seconds": _round(frozen_timing.epoch_seconds[0] if frozen_timing.epoch_seconds else None),
         "speedup_per_epoch": round(frozen_epoch / cached_epoch, 2) if cached_epoch and frozen_epoch else None,
         "arithmetic_ratio": round(models.arithmetic_ratio(body, models.width_of(body)), 1),
     }
