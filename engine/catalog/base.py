@@ -22,9 +22,10 @@ TRAINING_PARAMS = (
     Param("patience", "int", 10, "epochs without a better validation loss before stopping", 1, 200),
     Param("seed", "int", 42, "random seed for weights and shuffling", 0, 2**31 - 1),
     Param("subset", "int", 0, "training images per digit (0 = all of them)", 0, 6000),
-    Param("pipeline", "choice", "fast", "fast: prepared tensors and many steps per call; "
-          "plain: Keras fit on the raw array with default settings", choices=("fast", "plain")),
-    Param("steps_per_execution", "int", 64, "training steps per compiled call (fast pipeline)", 1, 10000),
+    Param("pipeline", "choice", "fast", "fast: the engine's XLA-compiled epoch loop; keras: Keras fit on a "
+          "prepared tf.data stream, many steps per call; plain: Keras fit on the raw array with default "
+          "settings", choices=("fast", "keras", "plain")),
+    Param("steps_per_execution", "int", 64, "training steps per compiled call (keras pipeline)", 1, 10000),
     Param("strategy", "choice", "default", "default: one device; mirrored: tf.distribute.MirroredStrategy, "
           "one model copy per GPU, batch_size is the global batch split between them (one copy on the CPU "
           "when the box has no GPU)", choices=("default", "mirrored")),

@@ -40,10 +40,9 @@ def build_from_params(p: dict[str, Any]) -> keras.Model:
     with strategy.scope(p.get("strategy", "default")):
         model = build_mlp(p["hidden_layers"], p["units"], p["activation"], p["initializer"], p["batch_norm"],
                           p["dropout"], n_classes=5, seed=p["seed"])
-        fast = p.get("pipeline", "fast") == "fast"
         model.compile(optimizer=keras.optimizers.Adam(p["learning_rate"]),
                       loss="sparse_categorical_crossentropy", metrics=["accuracy"],
-                      steps_per_execution=p.get("steps_per_execution", 1) if fast else 1)
+                      steps_per_execution=p.get("steps_per_execution", 1) if _way(p) == "keras" else 1)
     return model
 
 
@@ -52,6 +51,8 @@ def train(ctx: RunContext, model: keras.Model, split: Split, p: dict[str, Any],
     """Fit with early stopping, an atomic best checkpoint and TensorBoard; evaluate on test."""
     ctx.phase("training", **(tags or {}))
     model_path = model_path or ctx.run_dir / MODEL_FILE
+    if _way(p) == "compiled":
+        return _evaluated(ctx, model, split, *_fit_compiled(ctx, model, split, p, tags, model_path))
     checkpoint = AtomicBestCheckpoint(model_path)
     callbacks = [
         EventsCallback(ctx.events, ctx.stop, p["epochs"],
@@ -64,7 +65,7 @@ def train(ctx: RunContext, model: keras.Model, split: Split, p: dict[str, Any],
                                     profile_batch=0),
     ]
     started = time.perf_counter()
-    if p.get("pipeline", "fast") == "fast":
+    if _way(p) == "keras":
         history = model.fit(pipeline.train_dataset(split.x_train, split.y_train, p["batch_size"], p["seed"]),
                             validation_data=pipeline.eval_dataset(split.x_val, split.y_val),
                             epochs=p["epochs"], callbacks=callbacks, verbose=0, shuffle=False)
@@ -72,22 +73,50 @@ def train(ctx: RunContext, model: keras.Model, split: Split, p: dict[str, Any],
         history = model.fit(split.x_train, split.y_train, validation_data=(split.x_val, split.y_val),
                             batch_size=p["batch_size"], epochs=p["epochs"], callbacks=callbacks, verbose=0)
     seconds = time.perf_counter() - started
+    hist = {k: [float(v) for v in values] for k, values in history.history.items()}
+    epochs = len(hist.get("loss", []))
+    timing = {"best_val_loss": checkpoint.best, "best_epoch": checkpoint.best_epoch,
+              "train_seconds": round(seconds, 3), "seconds_per_epoch": round(seconds / epochs, 4) if epochs else None}
+    return _evaluated(ctx, model, split, timing, hist)
+
+
+def _way(p: dict[str, Any]) -> str:
+    """How training runs: the compiled loop, Keras fit on the prepared stream, or plain Keras fit.
+
+    The compiled loop runs on one device; under a tf.distribute strategy `fast` means Keras fit.
+    """
+    chosen = p.get("pipeline", "fast")
+    if chosen == "fast":
+        return "compiled" if p.get("strategy", "default") == "default" else "keras"
+    return chosen
+
+
+def _fit_compiled(ctx: RunContext, model: keras.Model, split: Split, p: dict[str, Any],
+                  tags: dict[str, Any] | None, model_path: Path) -> tuple[dict[str, Any], dict[str, list[float]]]:
+    from engine.experiments.base_compiled import fit_compiled
+
+    result, hist = fit_compiled(ctx, model, split, p, tags, model_path)
+    timing = {"best_val_loss": result.best_val_loss, "best_epoch": result.best_epoch,
+              "train_seconds": round(result.seconds, 3),
+              "seconds_per_epoch": round(result.seconds_per_epoch, 4) if result.seconds_per_epoch else None}
+    return timing, hist
+
+
+def _evaluated(ctx: RunContext, model: keras.Model, split: Split, timing: dict[str, Any],
+               hist: dict[str, list[float]]) -> dict[str, Any]:
+    """Evaluate on the test digits and assemble the result, whichever way training ran."""
     ctx.phase("evaluating on the test digits")
     probabilities = model.predict(pipeline.as_float(split.x_test), batch_size=1024, verbose=0)
     report = classification_report(split.y_test, probabilities.argmax(axis=1),
                                    labels=[str(d) for d in range(5)])
-    hist = {k: [float(v) for v in values] for k, values in history.history.items()}
     epochs = len(hist.get("loss", []))
     val_acc = hist.get("val_accuracy", [])
     return {
         "summary": {
             "test_accuracy": report["accuracy"],
             "best_val_accuracy": max(val_acc) if val_acc else None,
-            "best_val_loss": checkpoint.best,
-            "best_epoch": checkpoint.best_epoch,
+            **timing,
             "epochs": epochs,
-            "train_seconds": round(seconds, 3),
-            "seconds_per_epoch": round(seconds / epochs, 4) if epochs else None,
         },
         "test": report,
         "history": hist,

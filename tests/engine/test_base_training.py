@@ -37,8 +37,6 @@ def test_quick_run_finishes_with_result_events_model_and_logs(quick_run):
     assert {"loss", "accuracy", "val_loss", "val_accuracy"} <= set(epochs[0]["metrics"])
     assert all(e["seconds"] > 0 for e in epochs)
     assert epochs[0]["learning_rate"] == pytest.approx(1e-3)  # the plateau schedule starts at Adam's rate
-    progress = [e for e in events if e["type"] == "batch_progress"]
-    assert progress and all(0 < e["step"] <= e["steps"] for e in progress)
     source = next(e for e in events if e["type"] == "data_source")
     assert source["kind"] == "bundled"
     assert any((path / "tensorboard").rglob("*tfevents*"))
@@ -98,3 +96,25 @@ def test_a_failing_run_reports_one_sentence(tmp_path):
     assert status == "failed"
     result = json.loads((path / "result.json").read_text())
     assert "gone.npz" in result["error"] and "Traceback" not in result["error"]
+
+
+def test_keras_pipeline_reports_batch_progress_within_the_epoch(tmp_path):
+    spec = resolve_spec("base", quick=True, overrides={"pipeline": "keras"})
+    status, path = execute(spec, home=tmp_path)
+    assert status == "finished"
+    progress = [e for e in read_events(path / "events.jsonl")[0] if e["type"] == "batch_progress"]
+    assert progress and all(0 < e["step"] <= e["steps"] for e in progress)
+
+
+def test_the_compiled_loop_keeps_the_best_weights_and_halves_the_rate_on_a_plateau(tmp_path):
+    # on 300 images at a high rate the validation loss bottoms out within a few epochs, then stalls
+    spec = resolve_spec("base", quick=True, overrides={"epochs": 12, "patience": 12, "learning_rate": 0.01})
+    status, path = execute(spec, home=tmp_path)
+    assert status == "finished"
+    events = [e for e in read_events(path / "events.jsonl")[0] if e["type"] == "epoch_end"]
+    rates = [e["learning_rate"] for e in events]
+    assert rates[0] == pytest.approx(0.01) and min(rates) < 0.0075  # halved at least once
+    result = json.loads((path / "result.json").read_text())
+    best = min(range(len(events)), key=lambda i: events[i]["metrics"]["val_loss"])
+    assert result["summary"]["best_epoch"] == best + 1
+    assert result["summary"]["best_val_loss"] == pytest.approx(events[best]["metrics"]["val_loss"])
