@@ -53,7 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     show = sub.add_parser("show", help="one run's summary and history")
     show.add_argument("run_id")
     show.add_argument("--json", action="store_true")
-    stop = sub.add_parser("stop", help="ask a running run to stop after the current batch")
+    stop = sub.add_parser("stop", help="ask a running run to stop at its next step boundary (epoch or batch)")
     stop.add_argument("run_id")
     exps = sub.add_parser("experiments", help="list experiments, or one experiment's parameters")
     exps.add_argument("experiment", nargs="?")
@@ -194,7 +194,7 @@ def cmd_stop(args: argparse.Namespace, extra: list[str]) -> int:
     store = RunStore(args.home)
     path = store.path_of(args.run_id)
     if store.request_stop(path):
-        print(f"Asked run {path.name} to stop after the current batch.")
+        print(f"Asked run {path.name} to stop at its next step boundary.")
     else:
         print(f"Run {path.name} is not running; left a stop file in case it starts.")
     return 0

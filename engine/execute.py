@@ -105,7 +105,7 @@ def _install_signal_handlers(stop: StopFlag, events: EventWriter) -> Callable[[]
         if stop.requested and signum == signal.SIGINT:
             raise KeyboardInterrupt
         stop.set()
-        events.emit("phase", name="stopping", detail="stop requested; finishing the current batch")
+        events.emit("phase", name="stopping", detail="stop requested; finishing the current step")
 
     previous = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
