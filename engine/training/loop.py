@@ -73,8 +73,7 @@ class EpochLoop:
         self.model, self.optimizer = model, optimizer
         self.augment = augment  # applied to each epoch's shuffled images, drawing from the loop's generator
         self.loss = loss or sparse_loss
-        self.x = tf.constant(np.ascontiguousarray(x, dtype=np.float32))
-        self.y = tf.constant(np.asarray(y, dtype=np.int32))
+        self.x, self.y = as_tensor(x, tf.float32), as_tensor(y, tf.int32)
         self.n = int(self.x.shape[0])
         self.batch_size = min(int(batch_size), self.n)
         self.steps = -(-self.n // self.batch_size)
@@ -161,8 +160,7 @@ class EpochLoop:
 
     def evaluate(self, x: np.ndarray | tf.Tensor, y: np.ndarray | tf.Tensor) -> tuple[float, float]:
         """(loss, accuracy) in inference mode, in one call."""
-        loss, accuracy = self._evaluate(tf.constant(np.asarray(x, dtype=np.float32)),
-                                        tf.constant(np.asarray(y, dtype=np.int32)))
+        loss, accuracy = self._evaluate(as_tensor(x, tf.float32), as_tensor(y, tf.int32))
         return float(loss), float(accuracy)
 
     def fit(self, epochs: int, x_val: np.ndarray | None = None, y_val: np.ndarray | None = None,
@@ -177,8 +175,7 @@ class EpochLoop:
         result = LoopResult()
         validate = x_val is not None and y_val is not None
         if validate:
-            x_val_t = tf.constant(np.asarray(x_val, dtype=np.float32))
-            y_val_t = tf.constant(np.asarray(y_val, dtype=np.int32))
+            x_val_t, y_val_t = as_tensor(x_val, tf.float32), as_tensor(y_val, tf.int32)
         best_weights: list[np.ndarray] | None = None
         waited = 0
         started = time.perf_counter()
@@ -219,6 +216,13 @@ class EpochLoop:
                 variable.assign(value)
         result.seconds = time.perf_counter() - started
         return result
+
+
+def as_tensor(values: np.ndarray | tf.Tensor, dtype: tf.DType) -> tf.Tensor:
+    """A tensor of `dtype`; one already made is used as it is (a search converts its images once, not per trial)."""
+    if isinstance(values, tf.Tensor) and values.dtype == dtype:
+        return values
+    return tf.constant(np.ascontiguousarray(values, dtype=dtype.as_numpy_dtype))
 
 
 def _rows(tensor: tf.Tensor, start: tf.Tensor, count: int) -> tf.Tensor:
