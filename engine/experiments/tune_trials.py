@@ -55,9 +55,10 @@ class TrialTrainer:
     def _loop(self, hp: dict[str, Any], model: keras.Model) -> EpochLoop:
         key = repr(sorted((k, v) for k, v in hp.items() if k not in NOT_ARCHITECTURE))
         if key not in self.loops:
-            twin = keras.models.clone_model(model)  # same architecture; weights come with each restart
+            # The first trial's own model becomes the loop's (later trials' weights come with each restart;
+            # its checkpoint is written before the next trial begins): a clone would cost a build.
             optimizer = keras.optimizers.Adam(float(hp.get("learning_rate", self.p["learning_rate"])))
             batch_size = int(hp.get("batch_size", self.p["batch_size"]))
-            self.loops[key] = EpochLoop(twin, optimizer, self.x_train, self.y_train, batch_size, self.p["seed"],
+            self.loops[key] = EpochLoop(model, optimizer, self.x_train, self.y_train, batch_size, self.p["seed"],
                                         xla=bool(self.p.get("xla", False)))
         return self.loops[key]
