@@ -86,3 +86,21 @@ async def test_choosing_a_preset_refills_the_form_and_select_switches_experiment
         lab.select("no-such-experiment")
         await pilot.pause()
         assert "Unknown experiment 'no-such-experiment'" in message(lab)
+
+
+async def test_changing_the_preset_keeps_values_the_learner_typed():
+    app = HostApp(lambda: LabScreen("base"))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        lab = app.screen
+        lab.query_one("#input-units", Input).focus()
+        await pilot.press("end", "backspace", "backspace", "backspace", "2", "0", "0")  # 100 becomes 200
+        await pilot.pause()
+        lab.query_one("#lab-preset", Select).value = "batchnorm"
+        await pilot.pause()
+        assert lab.query_one("#param-batch_norm", ParamField).text == "true"  # the preset's own change
+        assert lab.query_one("#param-units", ParamField).text == "200"  # the learner's edit survives
+        lab.query_one("#lab-quick", Checkbox).value = True
+        await pilot.pause()
+        assert lab.query_one("#param-units", ParamField).text == "200"
+        assert lab.query_one("#param-subset", ParamField).text == str(get_experiment("base").quick["subset"])

@@ -13,7 +13,7 @@ from textual.widgets.option_list import Option
 from engine.errors import TutorError
 from engine.registry import Experiment, RunSpec, experiments, get_experiment, resolve_spec
 from tui.run_manager import manager_for
-from tui.widgets.param_field import ParamField
+from tui.widgets.param_field import ParamField, as_text
 
 
 class LabScreen(Screen):
@@ -50,6 +50,7 @@ class LabScreen(Screen):
         self.preset = preset
         self.launched: list[str] = []  # run ids started from this screen
         self._composed = False  # is_mounted is still False inside on_mount
+        self._filled: dict[str, Any] = {}  # the values last put in the form, to tell the learner's edits apart
 
     def compose(self) -> ComposeResult:
         with Horizontal():
@@ -100,6 +101,7 @@ class LabScreen(Screen):
             presets.value = preset
         self._show_preset_help(experiment, preset)
         values = self._values(experiment, preset)
+        self._filled = values
         self.run_worker(self._rebuild_form(experiment, values), exclusive=True, group="lab-form")
         self._say("")
 
@@ -127,12 +129,16 @@ class LabScreen(Screen):
         self.query_one("#lab-preset-help", Static).update(f"{preset}: {help_text}" if help_text else "")
 
     def _refill(self) -> None:
-        """Put the preset's (and quick) values back in the form."""
+        """Show the new preset's (and quick) values, keeping any value the learner typed."""
         if not self.experiment_id or not self.preset:
             return
         values = self._values(self._experiment(self.experiment_id), self.preset)
+        filled = self._filled
         for field in self.query(ParamField):
-            field.set_value(values[field.param.name])
+            name = field.param.name
+            if name not in filled or field.text == as_text(filled[name]):  # untouched since last filled
+                field.set_value(values[name])
+        self._filled = values
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         # Enter chooses; moving the highlight alone does not rebuild the form under the learner.
