@@ -78,10 +78,7 @@ class EpochHooks:
 def fit_compiled(ctx: RunContext, model: keras.Model, split: Split, p: dict[str, Any],
                  tags: dict[str, Any] | None, model_path: Path) -> tuple[LoopResult, dict[str, list[float]]]:
     """Train with early stopping (best weights restored) on the XLA-compiled epoch loop."""
-    # XLA's random-number ops are slow on a CPU: with dropout an XLA epoch took ~6 s against ~0.5 s
-    # without, so a model with dropout runs the same loop in plain graph mode
-    loop = EpochLoop(model, model.optimizer, split.x_train, split.y_train, p["batch_size"], p["seed"],
-                     xla=not p.get("dropout"))
+    loop = EpochLoop(model, model.optimizer, split.x_train, split.y_train, p["batch_size"], p["seed"], xla=True)
     hooks = EpochHooks(ctx, model, p, model_path, tags)
     try:
         result = loop.fit(p["epochs"], split.x_val, split.y_val, patience=p["patience"], stop=ctx.stop,

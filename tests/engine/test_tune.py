@@ -125,9 +125,3 @@ def test_the_plain_pipeline_searches_through_keras_fit(tmp_path):
     events, _ = read_events(path / "events.jsonl")
     assert {e["trial"] for e in events if e["type"] == "epoch_end" and "trial" in e} == {"0000", "0001"}
 
-
-def test_trials_with_dropout_leave_xla_for_graph_mode():
-    from engine.experiments.tune_trials import use_xla
-
-    assert use_xla({"xla": True}, {"dropout": 0.0}) and use_xla({"xla": True, "dropout": 0.0}, {})
-    assert not use_xla({"xla": True}, {"dropout": 0.2}) and not use_xla({"xla": False}, {"dropout": 0.0})
