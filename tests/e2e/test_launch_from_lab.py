@@ -50,12 +50,13 @@ async def test_a_quick_base_run_launched_from_the_lab_finishes_with_its_curve_dr
             await pilot.pause(0.1)
         assert state.status == "finished", (state.status, state.error, app.run_manager.log_tail(run_id)[-5:])
         loss = view.query_one("#loss-chart", CurveChart)
-        for _ in range(100):  # the chart repaints at most a few times a second: wait for that repaint
-            if view.drawn["curves"] == state.curves_version:
+        title = view.query_one("#run-title", Static)
+        for _ in range(100):  # the view repaints at most a few times a second: wait for the final repaint
+            if view.drawn["curves"] == state.curves_version and "finished" in str(title.render()):
                 break
             await pilot.pause(0.05)
         assert loss.plotted == {"train": 2, "val": 2}
-        assert "finished" in str(view.query_one("#run-title", Static).render())
+        assert "finished" in str(title.render())
         spec = json.loads((tutor_home / "runs" / run_id / "spec.json").read_text())
         assert spec["quick"] is True and spec["params"]["epochs"] == 2
         assert app.run_manager.live_runs() == []
@@ -69,7 +70,9 @@ async def test_cancelling_a_training_run_from_its_view_keeps_its_best_checkpoint
         await app.workers.wait_for_complete()
         await pilot.pause()
         lab = app.screen
-        for name, value in (("subset", "60"), ("epochs", "1000"), ("patience", "200")):  # trains for minutes
+        # a rate this small keeps the validation loss improving every epoch, so early stopping cannot end
+        # the run before the cancel does: it trains for minutes
+        for name, value in (("subset", "60"), ("epochs", "1000"), ("patience", "200"), ("learning_rate", "1e-6")):
             lab.query_one(f"#input-{name}", Input).value = value
         await pilot.press("ctrl+r")
         await pilot.pause()
