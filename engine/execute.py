@@ -100,9 +100,16 @@ def _devices() -> list[str]:
 
 
 def _install_signal_handlers(stop: StopFlag, events: EventWriter) -> Callable[[], None]:
-    """First Ctrl-C/SIGTERM: stop at the next batch. A second Ctrl-C: stop now."""
+    """First Ctrl-C/SIGTERM: stop at the next step boundary. A second Ctrl-C: stop now.
+
+    Signals are counted here, not read off the stop flag: a stop request writes the STOP file
+    and then sends SIGINT, and that one signal must not count as the second.
+    """
+    received = []
+
     def first(signum: int, frame: Any) -> None:
-        if stop.requested and signum == signal.SIGINT:
+        received.append(signum)
+        if signum == signal.SIGINT and received.count(signal.SIGINT) > 1:
             raise KeyboardInterrupt
         stop.set()
         events.emit("phase", name="stopping", detail="stop requested; finishing the current step")

@@ -72,6 +72,26 @@ def test_ctrl_c_after_an_epoch_cancels_the_run_and_keeps_the_checkpoint(tutor_ho
     assert (path / "model.keras").exists()
 
 
+def test_a_stop_request_finishes_the_step_and_keeps_the_checkpoint(tutor_home):
+    # what the app's cancel does: the STOP file, then SIGINT; that one signal must not count as a second Ctrl-C
+    child = subprocess.Popen([*CLI, "run", "base", "--quick", "--epochs", "200", "--patience", "200",
+                              "--learning-rate", "1e-6", "--json"], stdout=subprocess.PIPE, text=True)
+    assert child.stdout is not None
+    store = RunStore(tutor_home)
+    for line in child.stdout:  # blocks on the child's own event stream
+        event = json.loads(line)
+        if event["type"] == "run_started":
+            path = store.path_of(event["run_id"])
+        if event["type"] == "epoch_end":
+            assert store.request_stop(path)
+            break
+    rest = [json.loads(line) for line in child.stdout]
+    assert child.wait(timeout=120) == 130
+    assert any(e["type"] == "phase" and e["name"] == "stopping" for e in rest)  # stopped at a boundary
+    assert rest[-1]["type"] == "run_cancelled"
+    assert (path / "model.keras").exists()
+
+
 def test_piped_run_prints_one_line_per_epoch(tutor_home):
     done = cli("run", "base", "--quick", "--epochs", "2")
     assert done.returncode == 0, done.stderr
