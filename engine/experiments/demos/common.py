@@ -8,6 +8,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from engine import verdicts
 from engine.context import RunContext
 from engine.data import Split, digits_split
 from engine.training import pipeline
@@ -159,6 +160,14 @@ def verdict(ctx: RunContext, text: str, numbers: dict[str, Any], holds: bool) ->
     ctx.phase("verdict", detail=text, holds=holds)
     table(ctx, "verdict", "Verdict", ["claim held", "what this run measured"], [["yes" if holds else "no", text]])
     return {"text": text, "numbers": numbers, "holds": bool(holds)}
+
+
+def emit_verdict(ctx: RunContext, judged: verdicts.Verdict) -> dict[str, Any]:
+    """Show a judged verdict in the run view, one table row per claim, and return it for result.json."""
+    ctx.phase("verdict", detail=judged.text, holds=judged.holds)
+    table(ctx, "verdict", "Verdict", ["claim held", "what this run measured"],
+          [["yes" if claim.holds else "no", claim.text] for claim in judged.claims])
+    return judged.to_json()
 
 
 def _short(value: Any) -> Any:
