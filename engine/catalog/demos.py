@@ -55,17 +55,22 @@ EXPERIMENTS = [
     ),
     Experiment(
         id="demo-bias-init",
-        title="Prove it: zero biases vs random biases, over several seeds",
+        title="Prove it: zero biases vs random biases, paired over seeds",
         question=2,
-        summary="Trains the same He-initialized network with zero biases and with random biases for several "
-                "seeds and asks whether the difference is larger than the spread between seeds.",
+        summary="Trains the same He-initialized kernels with zero biases and with random biases on the weights' "
+                "scale for several seeds, pairs the test accuracies by seed and asks whether the gap's 95% "
+                "interval lies inside an equivalence margin.",
         runner="engine.experiments.demos.bias_init:run",
-        params=(_layers(3, 10), _units(), _epochs(4), _lr(1e-3), _batch(), _per_class(200), _seed(),
-                Param("seeds", "int", 3, "seeds to train each variant with", 2, 10),
-                Param("bias_std", "float", 0.5, "standard deviation of the random biases", 1e-3, 5.0, log=True)),
+        params=(_layers(3, 10), _units(), _epochs(3), _lr(1e-3), _batch(), _per_class(200), _seed(),
+                Param("seeds", "int", 10, "seeds to train each variant with (pairs of runs)", 2, 50),
+                Param("bias_scale", "float", 1.0, "std of the random biases, as a multiple of He's weight std "
+                      "for the layer", 1e-3, 1000.0, log=True),
+                Param("margin_points", "float", 0.5, "equivalence margin: the largest gap in test accuracy, in "
+                      "points, counted as no difference", 1e-3, 50.0, log=True),
+                Param("test_images", "int", 10000, "test images every run is scored on", 100, 10000)),
         presets={"default": {}},
-        preset_help={"default": "3 seeds × 2 variants, 4 epochs each on all ten digits"},
-        quick={"epochs": 1, "per_class": 20, "seeds": 2, "units": 20, "hidden_layers": 2},
+        preset_help={"default": "10 seeds × 2 variants, 3 epochs each; equivalence within ±0.5 points"},
+        quick={"epochs": 1, "per_class": 20, "seeds": 3, "units": 20, "hidden_layers": 2, "test_images": 2000},
     ),
     Experiment(
         id="demo-selu",

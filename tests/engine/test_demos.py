@@ -49,16 +49,6 @@ def test_every_demo_is_registered_for_its_question_with_a_quick_setting():
         assert resolve_spec(exp_id, quick=True).params != resolve_spec(exp_id).params
 
 
-def test_bias_init_trains_both_variants_for_each_seed_and_judges_the_gap(tutor_home):
-    result, events = run_demo("demo-bias-init", tutor_home)
-    numbers = result["verdict"]["numbers"]
-    assert len(numbers["test_accuracy_zero"]) == len(numbers["test_accuracy_random"]) == 2
-    assert numbers["mean_gap"] == pytest.approx(np.mean(numbers["test_accuracy_zero"])
-                                                - np.mean(numbers["test_accuracy_random"]))
-    assert result["verdict"]["holds"] == (numbers["within_noise"] or numbers["mean_gap"] > 0)
-    assert len(history_from_events(events)) == 4  # two variants × two seeds, each its own curve
-
-
 def test_selu_keeps_std_in_band_where_relu_elu_and_dropout_do_not(tutor_home):
     result, events = run_demo("demo-selu", tutor_home)
     normal = result["verdict"]["numbers"]["self_normalized_at_start"]
