@@ -38,16 +38,20 @@ EXPERIMENTS = [
         title="Prove it: one shared starting weight vs He initialization",
         question=1,
         summary="Trains the same network twice, once with every weight set to one value drawn from He normal "
-                "and once with proper He initialization, then counts the distinct neurons in each hidden layer.",
+                "and once with proper He initialization, then counts the distinct neurons in each hidden layer, "
+                "compares test accuracy image by image and the pre-activation scale per layer at the start.",
         runner="engine.experiments.demos.symmetry:run",
         params=(_layers(3, 10), _units(), Param("activation", "choice", "elu", "hidden-layer activation",
                                                    choices=ACTIVATIONS),
                 _epochs(5), _lr(1e-3), _batch(), _per_class(300), _seed(),
                 Param("tolerance", "float", 1e-4, "neurons closer than this (relative to the largest weight) "
-                      "count as one", 1e-9, 0.1, log=True)),
+                      "count as one", 1e-9, 0.1, log=True),
+                Param("probe_images", "int", 1000, "validation images used to measure pre-activations", 10, 10000),
+                Param("same_init_control", "bool", False, "negative control: start both arms from the same He "
+                      "normal weights, so the claims must not hold")),
         presets={"default": {}},
         preset_help={"default": "3 hidden layers of 100 ELU units, 5 epochs on all ten digits"},
-        quick={"hidden_layers": 2, "units": 20, "epochs": 1, "per_class": 20},
+        quick={"hidden_layers": 2, "units": 20, "epochs": 1, "per_class": 20, "probe_images": 200},
     ),
     Experiment(
         id="demo-bias-init",

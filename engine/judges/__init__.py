@@ -1,1 +1,1 @@
-"""Pure judges: each experiment's claims decided from its measured numbers alone (no TensorFlow)."""
+"""Pure judges of the experiments: `engine/judges/<name>.py` declares CLAIMS and judge(numbers) -> Verdict (no TensorFlow)."""

@@ -39,3 +39,12 @@ def judge(numbers: dict[str, Any]) -> verdicts.Verdict:
     claims = [faster(("momentum", "Nesterov"), "momentum_beats_sgd"), behind,
               faster(("Adam", "Nadam", "AdamW"), "adam_family_fast")]
     return verdicts.verdict(claims, numbers)
+
+
+def example_numbers() -> dict[str, Any]:
+    """Numbers shaped like a real default run's (two seeds), for calling the judge without training."""
+    names = ("SGD", "momentum", "Nesterov", "AdaGrad", "RMSProp", "Adam", "AdaMax", "Nadam", "AdamW")
+    by = {n: {"epochs_to_target": [3, 4], "best_val_accuracy": [0.925, 0.921]} for n in names}
+    by["SGD"] = {"epochs_to_target": [9, None], "best_val_accuracy": [0.899, 0.893]}
+    by["AdaGrad"] = {"epochs_to_target": [None, None], "best_val_accuracy": [0.841, 0.826]}
+    return {"epochs": 10, "target": 0.9, "by_optimizer": by}

@@ -118,7 +118,11 @@ def test_linked_experiments_belong_to_their_question(questions):
 def test_concept_answers_end_with_their_demo(questions, number, demo):
     q = numbered(questions, number)
     assert [str(link) for link in q.experiments] == [demo]
-    last_line = q.answer_md.strip().splitlines()[-1]
+    lines = [line for line in q.answer_md.strip().splitlines() if line.strip()]
+    # the answer ends with its Prove it paragraph, optionally followed by the bullets of what the demo checks
+    while lines and re.match(r"^\s*[-*]\s", lines[-1]):
+        lines.pop()
+    last_line = lines[-1]
     assert last_line.startswith("**Prove it:**"), q.path.name
     assert f"`{demo}`" in last_line and f"ch11-tutor run {demo}" in last_line, q.path.name
 

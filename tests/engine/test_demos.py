@@ -49,16 +49,6 @@ def test_every_demo_is_registered_for_its_question_with_a_quick_setting():
         assert resolve_spec(exp_id, quick=True).params != resolve_spec(exp_id).params
 
 
-def test_symmetry_one_shared_value_leaves_one_neuron_per_layer(tutor_home):
-    result, events = run_demo("demo-symmetry", tutor_home)
-    numbers = result["verdict"]["numbers"]
-    units = result["params"]["units"]
-    assert numbers["distinct_shared"] == [1] * result["params"]["hidden_layers"]
-    assert all(count == units for count in numbers["distinct_he"])
-    assert set(history_from_events(events)) == {"one shared value", "He normal"}
-    assert [row[1] for row in tables(events)["distinct_neurons"]["rows"]] == numbers["distinct_shared"]
-
-
 def test_bias_init_trains_both_variants_for_each_seed_and_judges_the_gap(tutor_home):
     result, events = run_demo("demo-bias-init", tutor_home)
     numbers = result["verdict"]["numbers"]
