@@ -106,14 +106,24 @@ EXPERIMENTS = [
         id="demo-momentum",
         title="Prove it: SGD with momentum 0.9, 0.99 and 0.99999",
         question=5,
-        summary="Trains the same network with momentum 0.9, 0.99 and 0.99999 and compares the loss curves: "
-                "overshoot, oscillation and the epochs each needs to reach a target loss.",
+        summary="Keras SGD with momentum 0.9, 0.99 and 0.99999 on a small convex bowl with its minimum at 0, "
+                "from several starts: the path drawn, crossings of the minimum and steps to settle counted. "
+                "Beside it the same network is trained with each momentum and each run's outcome named.",
         runner="engine.experiments.demos.momentum:run",
-        params=(_layers(2), _units(), _epochs(15), _lr(0.01, "SGD learning rate"), _batch(), _per_class(100),
-                _seed(), Param("target_loss", "float", 0.3, "training loss counted as 'reached'", 1e-4, 10.0)),
+        params=(Param("high_momentum", "float", 0.99999, "the momentum close to 1 compared with 0.9 and 0.99",
+                      0.0, 0.999999),
+                Param("bowl_learning_rate", "float", 0.01, "SGD learning rate on the convex bowl", 1e-5, 0.19,
+                      log=True),
+                Param("bowl_steps", "int", 3000, "steps on the convex bowl", 10, 100000),
+                Param("starts", "int", 5, "starting points on the bowl, at distance 1 in seeded directions", 2, 100),
+                Param("tolerance", "float", 1e-3, "distance to the minimum counted as settled", 1e-9, 0.5, log=True),
+                _layers(2), _units(), _epochs(15), _lr(0.01, "SGD learning rate for the network"), _batch(),
+                _per_class(100), _seed(),
+                Param("target_loss", "float", 0.3, "network training loss counted as 'reached'", 1e-4, 10.0)),
         presets={"default": {}},
-        preset_help={"default": "2 hidden layers of 100 units, SGD at 0.01, 15 epochs on 1,000 images"},
-        quick={"epochs": 3, "per_class": 20, "units": 30},
+        preset_help={"default": "3,000 steps from 5 starts on the bowl; the network: 2 hidden layers of 100 units, "
+                                "SGD at 0.01, 15 epochs on 1,000 images"},
+        quick={"epochs": 3, "per_class": 20, "units": 30, "bowl_steps": 1500},
     ),
     Experiment(
         id="demo-sparsity",

@@ -21,7 +21,7 @@ import content
 JUDGED_DEMOS = ("demo-symmetry", "demo-bias-init", "demo-selu", "demo-activations", "demo-momentum",
                 "demo-sparsity", "demo-dropout")
 PENDING: frozenset[str] = frozenset({"demo-selu", "demo-activations",
-                                     "demo-momentum", "demo-sparsity", "demo-dropout"})
+                                     "demo-sparsity", "demo-dropout"})
 
 _BULLET = re.compile(r"^\s*[-*]\s+(.*\S)\s*$")
 

@@ -72,19 +72,6 @@ def test_activations_only_relu_units_can_die_and_the_curve_tracks_each_epoch(tut
     assert curves(events)["dead_units"]["series"]["ReLU"]["y"] == pytest.approx(dead["ReLU"], rel=1e-3)
 
 
-def test_momentum_step_losses_agree_with_the_epoch_losses(tutor_home):
-    result, events = run_demo("demo-momentum", tutor_home)
-    step_curve = curves(events)["step_loss"]["series"]
-    histories = history_from_events(events)
-    assert set(step_curve) == set(histories) == {"momentum 0.9", "momentum 0.99", "momentum 0.99999"}
-    for label, curve in step_curve.items():
-        steps = np.array(curve["y"], dtype=float)
-        per_epoch = len(steps) // len(histories[label]["loss"])
-        # with one point a step, the mean of an epoch's steps is the loss Keras reports for that epoch
-        means = steps.reshape(-1, per_epoch).mean(axis=1)
-        assert means == pytest.approx(histories[label]["loss"], rel=1e-3)
-
-
 def test_sparsity_l1_and_ftrl_give_more_zeros_than_plain_training(tutor_home):
     result, events = run_demo("demo-sparsity", tutor_home)
     numbers = result["verdict"]["numbers"]
