@@ -115,14 +115,29 @@ def run(ctx: RunContext) -> dict[str, Any]:
 
     runs = [(label, name, init, p["learning_rate"]) for label, (name, init) in ACTIVATIONS.items()]
     runs.append((CONTROL, "relu", "he_normal", p["control_learning_rate"]))
+    relu: tuple[keras.Model, keras.optimizers.Optimizer, list, list] | None = None
     for label, name, initializer, rate in runs:
         keras.utils.set_random_seed(p["seed"])
-        model = common.dense_stack(p["hidden_layers"], p["units"], name, common.seeded(initializer, p["seed"]),
-                                   seed=p["seed"])
+        if label == CONTROL and relu is not None:
+            # the control is the ReLU network again from the same start: its traced step is reused
+            model, optimizer, start, fresh = relu
+            model.set_weights(start)
+            for variable, value in zip(optimizer.variables, fresh):
+                variable.assign(value)
+            optimizer.learning_rate.assign(rate)
+        else:
+            model = common.dense_stack(p["hidden_layers"], p["units"], name, common.seeded(initializer, p["seed"]),
+                                       seed=p["seed"])
+            optimizer = keras.optimizers.Adam(rate)
+            optimizer.build(model.trainable_variables)
+            model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy", metrics=["accuracy"],
+                          steps_per_execution=32)
+            if label == "ReLU":
+                relu = (model, optimizer, model.get_weights(), [v.numpy() for v in optimizer.variables])
         watcher = DyingUnits(split.x_train, keras.activations.get(name), p["epsilon"], show)
         shares[label] = watcher.history
         trained = common.fit(ctx, model, split, series=label, epochs=p["epochs"], batch_size=p["batch_size"],
-                             seed=p["seed"], optimizer=keras.optimizers.Adam(rate), callbacks=[watcher])
+                             seed=p["seed"], optimizer=optimizer, callbacks=[watcher], compile_model=False)
         epochs += trained["epochs"]
         counts[label] = {"dead": sum(watcher.per_layer), "units": watcher.units}
         steady = trained["epoch_seconds"][1:] or trained["epoch_seconds"]  # the first epoch includes tracing

@@ -147,7 +147,7 @@ def run(ctx: RunContext) -> dict[str, Any]:
         return lambda: np.mean([np.asarray(call(x)) for _ in range(n)], axis=0)
 
     inference = paired_rounds({"with_layers": passes(with_layers, INFERENCE_CALLS),
-                               "without_layers": passes(without_layers, INFERENCE_CALLS)}, rounds * 3)
+                               "without_layers": passes(without_layers, INFERENCE_CALLS)}, rounds * 6)
     samples = [1, SMALL_MC, p["mc_samples"]]
     mc = paired_rounds({str(n): passes(stochastic, n) for n in samples}, rounds)
     timing = common.table(ctx, "inference", f"Inference time for {p['inference_images']:,} images (median ms)",
@@ -169,7 +169,9 @@ def run(ctx: RunContext) -> dict[str, Any]:
     predicted = mean.argmax(axis=1)
     single = np.asarray(with_layers(test_x))
     mc_right, single_right = predicted == split.y_test, single.argmax(axis=1) == split.y_test
-    spread = draws.std(axis=0)[np.arange(len(predicted)), predicted]  # std of the chosen class's probability
+    # std of the chosen class's probability; samples that all agree have exactly none (not float32 rounding)
+    chosen = draws[:, np.arange(len(predicted)), predicted].astype(np.float64)
+    spread = np.where(np.ptp(chosen, axis=0) == 0, 0.0, chosen.std(axis=0))
     confusing = np.argsort(mean.max(axis=1))[:CONFUSING]
     uncertainty = common.table(
         ctx, "uncertainty", f"The {CONFUSING} least certain test digits ({p['mc_samples']} MC samples)",
