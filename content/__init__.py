@@ -1,5 +1,5 @@
-"""The chapter's nine questions, answers, hints and experiment links, loaded from Markdown."""
+"""The chapter's questions, answers, hints and experiment links, loaded from Markdown."""
 
-from content.loader import ContentError, ExperimentLink, Question, load_questions
+from content.loader import SECTIONS, ContentError, ExperimentLink, Question, load_questions
 
-__all__ = ["ContentError", "ExperimentLink", "Question", "load_questions"]
+__all__ = ["SECTIONS", "ContentError", "ExperimentLink", "Question", "load_questions"]

@@ -14,8 +14,17 @@ else:  # pragma: no cover - exercised only on Python 3.10
 
 QUESTIONS_DIR = Path(__file__).with_name("questions")
 KINDS = ("concept", "hands-on")
-NUMBERS = range(1, 10)
-FIELDS = ("id", "number", "title", "kind", "hints", "key_points", "experiments", "references")
+NUMBERS = range(1, 100)
+FIELDS = ("id", "number", "title", "kind", "section", "hints", "key_points", "experiments", "references")
+# The chapter's sections in the book's order: the questions list groups questions under them.
+SECTIONS = (
+    "The Vanishing/Exploding Gradients Problems",
+    "Reusing Pretrained Layers",
+    "Faster Optimizers",
+    "Learning Rate Scheduling",
+    "Avoiding Overfitting Through Regularization",
+    "Summary and Practical Guidelines",
+)
 
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _H2 = re.compile(r"^##\s+(.*?)\s*#*\s*$")
@@ -47,6 +56,7 @@ class Question:
     number: int
     title: str
     kind: str
+    section: str
     hints: tuple[str, ...]
     key_points: tuple[str, ...]
     experiments: tuple[ExperimentLink, ...]
@@ -57,7 +67,10 @@ class Question:
 
 
 def load_questions(folder: str | Path | None = None) -> list[Question]:
-    """Load every `*.md` question file in `folder` (the bundled questions by default), by number."""
+    """Load every `*.md` question file in `folder` (the bundled questions by default), in chapter order.
+
+    Questions come section by section (the order of SECTIONS), and by number within a section.
+    """
     folder = QUESTIONS_DIR if folder is None else Path(folder)
     if not folder.is_dir():
         raise ContentError(f"{folder}: question folder not found")
@@ -66,7 +79,7 @@ def load_questions(folder: str | Path | None = None) -> list[Question]:
         raise ContentError(f"{folder}: no question files (*.md) found")
     _check_unique(questions, "number")
     _check_unique(questions, "id")
-    return sorted(questions, key=lambda q: q.number)
+    return sorted(questions, key=lambda q: (SECTIONS.index(q.section), q.number))
 
 
 def load_question(path: str | Path) -> Question:
@@ -87,7 +100,7 @@ def load_question(path: str | Path) -> Question:
 
     number = meta["number"]
     if type(number) is not int or number not in NUMBERS:
-        raise ContentError(f"{name}: field 'number' must be an integer from 1 to 9")
+        raise ContentError(f"{name}: field 'number' must be an integer from {NUMBERS.start} to {NUMBERS.stop - 1}")
     qid = _string(name, meta, "id")
     match = _ID.match(qid)
     if match is None or int(match.group(1)) != number:
@@ -100,12 +113,18 @@ def load_question(path: str | Path) -> Question:
     if kind not in KINDS:
         raise ContentError(f"{name}: field 'kind' must be one of {', '.join(map(repr, KINDS))}")
 
+    section = _string(name, meta, "section")
+    if section not in SECTIONS:
+        raise ContentError(f"{name}: field 'section' must be one of the chapter's sections: "
+                           + "; ".join(map(repr, SECTIONS)))
+
     question_md, answer_md = _split_body(name, body)
     return Question(
         id=qid,
         number=number,
         title=_string(name, meta, "title"),
         kind=kind,
+        section=section,
         hints=_strings(name, meta, "hints", allow_empty=False),
         key_points=_strings(name, meta, "key_points", allow_empty=False),
         experiments=tuple(_link(name, s) for s in _strings(name, meta, "experiments", True)),

@@ -48,7 +48,7 @@ class TutorApp(App[int]):
     TITLE = "ch11-tutor"
     DEFAULT_MODE = "questions"
     BINDINGS = [
-        Binding("q", "switch_mode('questions')", "Questions", tooltip="the nine questions"),
+        Binding("q", "switch_mode('questions')", "Questions", tooltip="the questions, by section"),
         Binding("l", "switch_mode('lab')", "Lab", tooltip="choose an experiment, set it up, launch it"),
         Binding("r", "switch_mode('runs')", "Runs", tooltip="every run; compare curves; export CSV"),
         Binding("question_mark,f1", "help", "Help", tooltip="this page"),
@@ -201,7 +201,7 @@ class TutorApp(App[int]):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield SystemCommand("Help", "Every key binding of the app", self.action_help)
-        yield SystemCommand("Questions", "The nine questions, hints and answers",
+        yield SystemCommand("Questions", "The questions, hints and answers",
                             lambda: self.switch_mode("questions"))
         yield SystemCommand("Lab", "Choose an experiment, set its parameters, launch it",
                             lambda: self.switch_mode("lab"))

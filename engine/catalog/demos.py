@@ -38,30 +38,39 @@ EXPERIMENTS = [
         title="Prove it: one shared starting weight vs He initialization",
         question=1,
         summary="Trains the same network twice, once with every weight set to one value drawn from He normal "
-                "and once with proper He initialization, then counts the distinct neurons in each hidden layer.",
+                "and once with proper He initialization, then counts the distinct neurons in each hidden layer, "
+                "compares test accuracy image by image and the pre-activation scale per layer at the start.",
         runner="engine.experiments.demos.symmetry:run",
         params=(_layers(3, 10), _units(), Param("activation", "choice", "elu", "hidden-layer activation",
                                                    choices=ACTIVATIONS),
                 _epochs(5), _lr(1e-3), _batch(), _per_class(300), _seed(),
                 Param("tolerance", "float", 1e-4, "neurons closer than this (relative to the largest weight) "
-                      "count as one", 1e-9, 0.1, log=True)),
+                      "count as one", 1e-9, 0.1, log=True),
+                Param("probe_images", "int", 1000, "validation images used to measure pre-activations", 10, 10000),
+                Param("same_init_control", "bool", False, "negative control: start both arms from the same He "
+                      "normal weights, so the claims must not hold")),
         presets={"default": {}},
         preset_help={"default": "3 hidden layers of 100 ELU units, 5 epochs on all ten digits"},
-        quick={"hidden_layers": 2, "units": 20, "epochs": 1, "per_class": 20},
+        quick={"hidden_layers": 2, "units": 20, "epochs": 1, "per_class": 20, "probe_images": 200},
     ),
     Experiment(
         id="demo-bias-init",
-        title="Prove it: zero biases vs random biases, over several seeds",
+        title="Prove it: zero biases vs random biases, paired over seeds",
         question=2,
-        summary="Trains the same He-initialized network with zero biases and with random biases for several "
-                "seeds and asks whether the difference is larger than the spread between seeds.",
+        summary="Trains the same He-initialized kernels with zero biases and with random biases on the weights' "
+                "scale for several seeds, pairs the test accuracies by seed and asks whether the gap's 95% "
+                "interval lies inside an equivalence margin.",
         runner="engine.experiments.demos.bias_init:run",
-        params=(_layers(3, 10), _units(), _epochs(4), _lr(1e-3), _batch(), _per_class(200), _seed(),
-                Param("seeds", "int", 3, "seeds to train each variant with", 2, 10),
-                Param("bias_std", "float", 0.5, "standard deviation of the random biases", 1e-3, 5.0, log=True)),
+        params=(_layers(3, 10), _units(), _epochs(3), _lr(1e-3), _batch(), _per_class(200), _seed(),
+                Param("seeds", "int", 10, "seeds to train each variant with (pairs of runs)", 2, 50),
+                Param("bias_scale", "float", 1.0, "std of the random biases, as a multiple of He's weight std "
+                      "for the layer", 1e-3, 1000.0, log=True),
+                Param("margin_points", "float", 0.5, "equivalence margin: the largest gap in test accuracy, in "
+                      "points, counted as no difference", 1e-3, 50.0, log=True),
+                Param("test_images", "int", 10000, "test images every run is scored on", 100, 10000)),
         presets={"default": {}},
-        preset_help={"default": "3 seeds × 2 variants, 4 epochs each on all ten digits"},
-        quick={"epochs": 1, "per_class": 20, "seeds": 2, "units": 20, "hidden_layers": 2},
+        preset_help={"default": "10 seeds × 2 variants, 3 epochs each; equivalence within ±0.5 points"},
+        quick={"epochs": 1, "per_class": 20, "seeds": 3, "units": 20, "hidden_layers": 2, "test_images": 2000},
     ),
     Experiment(
         id="demo-selu",
@@ -97,14 +106,24 @@ EXPERIMENTS = [
         id="demo-momentum",
         title="Prove it: SGD with momentum 0.9, 0.99 and 0.99999",
         question=5,
-        summary="Trains the same network with momentum 0.9, 0.99 and 0.99999 and compares the loss curves: "
-                "overshoot, oscillation and the epochs each needs to reach a target loss.",
+        summary="Keras SGD with momentum 0.9, 0.99 and 0.99999 on a small convex bowl with its minimum at 0, "
+                "from several starts: the path drawn, crossings of the minimum and steps to settle counted. "
+                "Beside it the same network is trained with each momentum and each run's outcome named.",
         runner="engine.experiments.demos.momentum:run",
-        params=(_layers(2), _units(), _epochs(15), _lr(0.01, "SGD learning rate"), _batch(), _per_class(100),
-                _seed(), Param("target_loss", "float", 0.3, "training loss counted as 'reached'", 1e-4, 10.0)),
+        params=(Param("high_momentum", "float", 0.99999, "the momentum close to 1 compared with 0.9 and 0.99",
+                      0.0, 0.999999),
+                Param("bowl_learning_rate", "float", 0.01, "SGD learning rate on the convex bowl", 1e-5, 0.19,
+                      log=True),
+                Param("bowl_steps", "int", 3000, "steps on the convex bowl", 10, 100000),
+                Param("starts", "int", 5, "starting points on the bowl, at distance 1 in seeded directions", 2, 100),
+                Param("tolerance", "float", 1e-3, "distance to the minimum counted as settled", 1e-9, 0.5, log=True),
+                _layers(2), _units(), _epochs(15), _lr(0.01, "SGD learning rate for the network"), _batch(),
+                _per_class(100), _seed(),
+                Param("target_loss", "float", 0.3, "network training loss counted as 'reached'", 1e-4, 10.0)),
         presets={"default": {}},
-        preset_help={"default": "2 hidden layers of 100 units, SGD at 0.01, 15 epochs on 1,000 images"},
-        quick={"epochs": 3, "per_class": 20, "units": 30},
+        preset_help={"default": "3,000 steps from 5 starts on the bowl; the network: 2 hidden layers of 100 units, "
+                                "SGD at 0.01, 15 epochs on 1,000 images"},
+        quick={"epochs": 3, "per_class": 20, "units": 30, "bowl_steps": 1500},
     ),
     Experiment(
         id="demo-sparsity",

@@ -49,26 +49,6 @@ def test_every_demo_is_registered_for_its_question_with_a_quick_setting():
         assert resolve_spec(exp_id, quick=True).params != resolve_spec(exp_id).params
 
 
-def test_symmetry_one_shared_value_leaves_one_neuron_per_layer(tutor_home):
-    result, events = run_demo("demo-symmetry", tutor_home)
-    numbers = result["verdict"]["numbers"]
-    units = result["params"]["units"]
-    assert numbers["distinct_shared"] == [1] * result["params"]["hidden_layers"]
-    assert all(count == units for count in numbers["distinct_he"])
-    assert set(history_from_events(events)) == {"one shared value", "He normal"}
-    assert [row[1] for row in tables(events)["distinct_neurons"]["rows"]] == numbers["distinct_shared"]
-
-
-def test_bias_init_trains_both_variants_for_each_seed_and_judges_the_gap(tutor_home):
-    result, events = run_demo("demo-bias-init", tutor_home)
-    numbers = result["verdict"]["numbers"]
-    assert len(numbers["test_accuracy_zero"]) == len(numbers["test_accuracy_random"]) == 2
-    assert numbers["mean_gap"] == pytest.approx(np.mean(numbers["test_accuracy_zero"])
-                                                - np.mean(numbers["test_accuracy_random"]))
-    assert result["verdict"]["holds"] == (numbers["within_noise"] or numbers["mean_gap"] > 0)
-    assert len(history_from_events(events)) == 4  # two variants × two seeds, each its own curve
-
-
 def test_selu_keeps_std_in_band_where_relu_elu_and_dropout_do_not(tutor_home):
     result, events = run_demo("demo-selu", tutor_home)
     normal = result["verdict"]["numbers"]["self_normalized_at_start"]
@@ -90,19 +70,6 @@ def test_activations_only_relu_units_can_die_and_the_curve_tracks_each_epoch(tut
             assert max(shares) == 0.0  # their gradient never vanishes, so no unit is silent for every image
     assert max(dead["ReLU"]) > 0.0  # at this rate some ReLU units die even in a tiny run
     assert curves(events)["dead_units"]["series"]["ReLU"]["y"] == pytest.approx(dead["ReLU"], rel=1e-3)
-
-
-def test_momentum_step_losses_agree_with_the_epoch_losses(tutor_home):
-    result, events = run_demo("demo-momentum", tutor_home)
-    step_curve = curves(events)["step_loss"]["series"]
-    histories = history_from_events(events)
-    assert set(step_curve) == set(histories) == {"momentum 0.9", "momentum 0.99", "momentum 0.99999"}
-    for label, curve in step_curve.items():
-        steps = np.array(curve["y"], dtype=float)
-        per_epoch = len(steps) // len(histories[label]["loss"])
-        # with one point a step, the mean of an epoch's steps is the loss Keras reports for that epoch
-        means = steps.reshape(-1, per_epoch).mean(axis=1)
-        assert means == pytest.approx(histories[label]["loss"], rel=1e-3)
 
 
 def test_sparsity_l1_and_ftrl_give_more_zeros_than_plain_training(tutor_home):

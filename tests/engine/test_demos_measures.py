@@ -7,7 +7,6 @@ import numpy as np
 import pytest
 
 from engine.experiments.demos.activations import dead_fractions
-from engine.experiments.demos.bias_init import within_noise
 from engine.experiments.demos.momentum import epochs_to_reach, rises, windowed
 from engine.experiments.demos.selu import self_normalized
 from engine.experiments.demos.symmetry import distinct_neurons, largest_gap
@@ -39,13 +38,6 @@ def test_dead_fraction_counts_units_silent_for_every_image():
     total, per_layer = dead_fractions([layer1, layer2])
     assert per_layer == [0.5, 0.5]
     assert total == pytest.approx(3 / 6)
-
-
-def test_gap_within_seed_noise_or_beyond_it():
-    gap, noise, quiet = within_noise([0.90, 0.91, 0.92], [0.905, 0.915, 0.90])
-    assert quiet and gap == pytest.approx(np.mean([0.90, 0.91, 0.92]) - np.mean([0.905, 0.915, 0.90]))
-    gap, noise, quiet = within_noise([0.90, 0.91, 0.92], [0.50, 0.51, 0.52])
-    assert not quiet and gap == pytest.approx(0.40)
 
 
 def test_epochs_to_target_rises_and_windows():

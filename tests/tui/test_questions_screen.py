@@ -20,7 +20,7 @@ from tui.widgets.question_list import QuestionList
 from tui.widgets.rating import RatingScreen
 
 QUESTIONS = load_questions()
-Q1, Q8 = QUESTIONS[0], QUESTIONS[7]
+Q1, Q8 = (next(q for q in QUESTIONS if q.number == n) for n in (1, 8))
 
 
 class RecordedRunManager(RunManager):
@@ -112,7 +112,8 @@ async def test_the_app_reopens_at_the_question_left_open():
     async with again.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
         assert again.screen.current_id == QUESTIONS[2].id
-        assert again.screen.query_one(QuestionList).highlighted == 2
+        listing = again.screen.query_one(QuestionList)
+        assert listing.highlighted == listing.index_of(QUESTIONS[2].id)
         assert f"# 3. {QUESTIONS[2].title}" in shown_markdown(again)
 
 
@@ -163,7 +164,8 @@ async def test_a_question_with_several_links_asks_which_one_to_open():
     batchnorm = ExperimentLink("base", "batchnorm")
     position = Q8.experiments.index(batchnorm)
     async with app.run_test(size=(120, 36)) as pilot:
-        app.screen.query_one(QuestionList).highlighted = 7
+        listing = app.screen.query_one(QuestionList)
+        listing.highlighted = listing.index_of(Q8.id)
         await pilot.pause()
         await pilot.press("e")  # no demo here: the same as opening in the lab
         await pilot.pause()
@@ -193,3 +195,42 @@ async def test_a_demo_that_cannot_start_is_explained_and_not_recorded():
         assert "Unknown experiment 'demo-not-registered'" in toasts
     assert Progress.load().get(Q1.id).demo_runs == []
     assert RunStore().list() == []
+
+
+async def test_a_progress_file_from_before_the_chapter_topics_keeps_working(tutor_home):
+    # written when there were nine questions and no sections: every record and the open question survive
+    tutor_home.mkdir(parents=True, exist_ok=True)
+    old = {"version": 1, "last_question": "q9-transfer-learning", "theme": None,
+           "questions": {"q1-identical-weights": {"hints_shown": 2, "revealed": True, "rating": [0, 1],
+                                                  "demo_runs": ["run-a"]},
+                         "q9-transfer-learning": {"hints_shown": 1, "revealed": False, "rating": None,
+                                                  "demo_runs": []}}}
+    (tutor_home / "progress.json").write_text(json.dumps(old), encoding="utf-8")
+    app = TutorApp()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        assert app.screen.current_id == "q9-transfer-learning"
+        listing = app.screen.query_one(QuestionList)
+        assert listing.highlighted == listing.index_of("q9-transfer-learning")
+        assert "rated 2/" in str(listing.get_option("q1-identical-weights").prompt)
+        assert "new" in str(listing.get_option("q10-faster-optimizers").prompt)
+        await pilot.press("h")  # a hint on an old question is saved beside the old records
+        await pilot.pause()
+    again = Progress.load()
+    assert again.get("q1-identical-weights").rating == [0, 1] and again.get("q9-transfer-learning").hints_shown == 2
+
+
+async def test_the_list_shows_each_section_once_before_its_questions():
+    app = TutorApp()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        listing = app.screen.query_one(QuestionList)
+        options = [listing.get_option_at_index(i) for i in range(listing.option_count)]
+        headings = [str(o.prompt) for o in options if o.disabled]
+        assert headings == list(dict.fromkeys(q.section for q in QUESTIONS))
+        assert [o.id for o in options if not o.disabled] == [q.id for q in QUESTIONS]
+        last = max(i for i, q in enumerate(QUESTIONS) if q.section == QUESTIONS[0].section)
+        listing.highlighted = listing.index_of(QUESTIONS[last].id)
+        await pilot.press("down")  # the cursor skips the next section's heading
+        await pilot.pause()
+        assert app.screen.current_id == QUESTIONS[last + 1].id

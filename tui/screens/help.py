@@ -12,7 +12,7 @@ from textual.widgets import Footer, Markdown
 INTRO = """\
 # ch11-tutor: keys
 
-Work through the nine questions of *Training Deep Neural Networks*: ask for hints, reveal the
+Work through the questions of *Training Deep Neural Networks*, section by section: ask for hints, reveal the
 answer, rate yourself against its key points, then run the experiment that proves it.
 Runs train in a separate process, so the app stays responsive and a run can outlive it."""
 

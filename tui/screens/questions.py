@@ -1,4 +1,4 @@
-"""The Questions screen: the nine questions with hints, reveal-able answers, self-rating and demos."""
+"""The Questions screen: the questions with hints, reveal-able answers, self-rating and demos."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
@@ -108,13 +108,13 @@ class QuestionsScreen(Screen):
         listing = self.query_one(QuestionList)
         listing.border_title = "Questions"
         listing.show(list(self.questions.values()), {qid: self.progress.get(qid) for qid in self.questions})
-        listing.highlighted = list(self.questions).index(self.current_id)
+        listing.highlighted = listing.index_of(self.current_id)
         listing.focus()
         self.render_question()
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         event.stop()
-        if event.option.id and event.option.id != self.current_id:
+        if event.option.id in self.questions and event.option.id != self.current_id:
             self.current_id = event.option.id
             self.progress.open_question(self.current_id)
             self.render_question()

@@ -1,4 +1,4 @@
-"""The list of questions, each with the learner's state (new, hinted, revealed, rated)."""
+"""The list of questions grouped under the chapter's sections, each with the learner's state."""
 from __future__ import annotations
 
 from rich.text import Text
@@ -33,12 +33,31 @@ def prompt(question: Question, record: QuestionProgress) -> Text:
     return text
 
 
+SECTION_PREFIX = "section:"  # option ids of section headings; every other option id is a question id
+
+
+def heading(section: str) -> Text:
+    """A section's heading line (not selectable)."""
+    return Text(section, style="bold underline", no_wrap=True, overflow="ellipsis")
+
+
 class QuestionList(OptionList):
-    """The nine questions; option ids are question ids."""
+    """The questions in chapter order, a heading before each section; question options' ids are question ids."""
 
     def show(self, questions: list[Question], records: dict[str, QuestionProgress]) -> None:
-        """Fill the list once."""
-        self.set_options(Option(prompt(q, records[q.id]), id=q.id) for q in questions)
+        """Fill the list once: each section's heading (disabled, so the cursor skips it), then its questions."""
+        options: list[Option] = []
+        section = None
+        for question in questions:
+            if question.section != section:
+                section = question.section
+                options.append(Option(heading(section), id=f"{SECTION_PREFIX}{len(options)}", disabled=True))
+            options.append(Option(prompt(question, records[question.id]), id=question.id))
+        self.set_options(options)
+
+    def index_of(self, question_id: str) -> int:
+        """The option index of a question (headings take places in the list too)."""
+        return self.get_option_index(question_id)
 
     def refresh_entry(self, question: Question, record: QuestionProgress) -> None:
         """Repaint one question's entry after its state changed."""

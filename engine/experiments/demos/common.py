@@ -103,15 +103,20 @@ def train_batches(x: np.ndarray, y: np.ndarray, batch_size: int, seed: int) -> t
 
 def fit(ctx: RunContext, model: keras.Model, split: Split, *, series: str, epochs: int, batch_size: int,
         seed: int, optimizer: keras.optimizers.Optimizer, callbacks: Iterable[keras.callbacks.Callback] = (),
-        steps_per_execution: int = 32, validate: bool = True) -> dict[str, Any]:
-    """Compile and train one configuration, streaming epoch_end events tagged with its series."""
+        steps_per_execution: int = 32, validate: bool = True, compile_model: bool = True) -> dict[str, Any]:
+    """Compile and train one configuration, streaming epoch_end events tagged with its series.
+
+    With `compile_model=False` the model must already be compiled with `optimizer`; its traced training
+    step is then reused, which saves a second or two per run when a demo trains one shape many times.
+    """
     ctx.check_stop()
     ctx.phase("training", series=series)
-    # Building the optimizer's slot variables here, eagerly, instead of inside the first traced step cuts
-    # that step's tracing several-fold (see benchmarks/bench_demos.py).
-    optimizer.build(model.trainable_variables)
-    model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy", metrics=["accuracy"],
-                  steps_per_execution=steps_per_execution)
+    if compile_model:
+        # Building the optimizer's slot variables here, eagerly, instead of inside the first traced step cuts
+        # that step's tracing several-fold (see benchmarks/bench_demos.py).
+        optimizer.build(model.trainable_variables)
+        model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy", metrics=["accuracy"],
+                      steps_per_execution=steps_per_execution)
     clock = EpochClock()
     steps = max(len(split.y_train) // batch_size, 1)
     history = model.fit(train_batches(split.x_train, split.y_train, batch_size, seed),

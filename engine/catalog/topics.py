@@ -1,0 +1,56 @@
+"""Registry entries for the chapter's topics beyond its exercises: optimizers, learning-rate schedules,
+gradient clipping, regularization and pretraining on an auxiliary task (questions 10–14)."""
+from engine.registry import Experiment, Param
+
+
+def _seed() -> Param:
+    return Param("seed", "int", 42, "random seed of the first run (later seeds count up from it)", 0, 2**31 - 1)
+
+
+def _seeds(default: int) -> Param:
+    return Param("seeds", "int", default, "seeds to train each configuration with", 1, 10)
+
+
+def _per_class(default: int, what: str = "training images per digit (a fifth as many for validation and test)") -> Param:
+    return Param("per_class", "int", default, what, 10, 5000)
+
+
+def _epochs(default: int, help_: str = "epochs to train each configuration") -> Param:
+    return Param("epochs", "int", default, help_, 1, 200)
+
+
+def _batch(default: int = 32) -> Param:
+    return Param("batch_size", "int", default, "mini-batch size", 1, 4096)
+
+
+def _layers(default: int, high: int = 50) -> Param:
+    return Param("hidden_layers", "int", default, "number of hidden layers", 1, high)
+
+
+def _units(default: int) -> Param:
+    return Param("units", "int", default, "neurons per hidden layer", 2, 1000)
+
+
+def _target(default: float) -> Param:
+    return Param("target_accuracy", "float", default, "validation accuracy counted as 'reached'", 0.1, 1.0)
+
+
+EXPERIMENTS = [
+    Experiment(
+        id="optimizers",
+        title="The optimizer race: SGD, momentum, Nesterov, AdaGrad, RMSProp, Adam, AdaMax, Nadam, AdamW",
+        question=10,
+        summary="Trains the same network on the same data and seeds with each of nine Keras optimizers at its "
+                "default learning rate, and tabulates epochs and seconds to a target validation accuracy, best "
+                "validation accuracy and final training loss, as mean ± std over seeds.",
+        runner="engine.experiments.topics.optimizers:run",
+        params=(_layers(4), _units(64), _epochs(10), _batch(), _per_class(300), _target(0.9), _seeds(3), _seed(),
+                Param("learning_rate_scale", "float", 1.0, "multiplies every optimizer's default learning rate",
+                      1e-6, 100.0, log=True)),
+        presets={"default": {}, "full": {"per_class": 5000, "epochs": 30, "units": 100, "hidden_layers": 5,
+                                         "seeds": 3}},
+        preset_help={"default": "4 hidden layers of 64 ELU units, 3,000 images, 10 epochs, 3 seeds",
+                     "full": "5×100 ELU on all 50,000 training images, 30 epochs, 3 seeds, far longer than the default"},
+        quick={"per_class": 30, "epochs": 6, "units": 32, "hidden_layers": 3, "seeds": 1, "target_accuracy": 0.7},
+    ),
+]

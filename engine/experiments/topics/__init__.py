@@ -1,0 +1,1 @@
+"""Runners for the chapter's topics beyond the exercises: optimizers, schedules, clipping, regularization, pretraining."""
