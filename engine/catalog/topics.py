@@ -54,3 +54,28 @@ EXPERIMENTS = [
         quick={"per_class": 30, "epochs": 6, "units": 32, "hidden_layers": 3, "seeds": 1, "target_accuracy": 0.7},
     ),
 ]
+
+EXPERIMENTS.append(
+    Experiment(
+        id="lr-schedules",
+        title="Learning-rate scheduling: a range test, then constant, power, exponential, piecewise, plateau, 1cycle",
+        question=11,
+        summary="Grows the learning rate exponentially and suggests a tenth of the rate where the loss turns up, "
+                "then trains the same network for the same budget at that constant rate and with five schedules that "
+                "start larger and reduce it, and tabulates best validation accuracy and epochs to a target.",
+        runner="engine.experiments.topics.lr_schedules:run",
+        params=(_layers(4), _units(64), _epochs(10), _batch(), _per_class(300), _target(0.9), _seeds(3), _seed(),
+                Param("lr_min", "float", 1e-5, "range test: the rate it starts from", 1e-8, 1.0, log=True),
+                Param("lr_max", "float", 10.0, "range test: the rate it grows to", 1e-6, 100.0, log=True),
+                Param("range_steps", "int", 500, "range test: training steps over which the rate grows (the data "
+                      "repeats when an epoch is shorter)", 20, 100000),
+                Param("high_rate_factor", "float", 5.0, "the large rate the decaying schedules start from and 1cycle "
+                      "peaks at, as a multiple of the suggested rate", 0.01, 100.0, log=True)),
+        presets={"default": {}, "full": {"per_class": 5000, "epochs": 30, "units": 100, "hidden_layers": 5,
+                                         "seeds": 3, "range_steps": 1500}},
+        preset_help={"default": "4 hidden layers of 64 ELU units, 3,000 images, 10 epochs, 3 seeds",
+                     "full": "5×100 ELU on all 50,000 training images, 30 epochs, 3 seeds, far longer than the default"},
+        quick={"per_class": 30, "epochs": 6, "units": 32, "hidden_layers": 2, "seeds": 1, "target_accuracy": 0.7,
+               "batch_size": 8, "range_steps": 200},
+    ),
+)
