@@ -13,7 +13,7 @@ from engine.context import RunContext
 from engine.data import Split, digits_split
 from engine.models import build_mlp
 from engine.training import pipeline
-from engine.training.callbacks import AtomicBestCheckpoint, EventsCallback
+from engine.training.callbacks import AtomicBestCheckpoint, EarlyStoppingCallback, EventsCallback, PlateauCallback
 from engine.training.evaluate import classification_report
 
 MODEL_FILE = "model.keras"
@@ -57,10 +57,9 @@ def train(ctx: RunContext, model: keras.Model, split: Split, p: dict[str, Any],
     callbacks = [
         EventsCallback(ctx.events, ctx.stop, p["epochs"],
                        pipeline.steps_per_epoch(len(split.y_train), p["batch_size"]), tags=tags),
-        keras.callbacks.EarlyStopping(monitor="val_loss", patience=p["patience"], restore_best_weights=True),
+        EarlyStoppingCallback(p["patience"]),
         checkpoint,
-        *([keras.callbacks.ReduceLROnPlateau(monitor="val_loss", factor=0.5, patience=3, min_lr=1e-6)]
-          if p.get("lr_schedule") == "plateau" else []),
+        *([PlateauCallback()] if p.get("lr_schedule") == "plateau" else []),
         keras.callbacks.TensorBoard(log_dir=str(ctx.run_dir / "tensorboard"), write_graph=False,
                                     profile_batch=0),
     ]

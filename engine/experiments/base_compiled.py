@@ -19,8 +19,7 @@ from engine.context import RunContext
 from engine.data import Split
 from engine.training.callbacks import save_model_atomic
 from engine.training.loop import EpochLoop, LoopResult
-
-PLATEAU_PATIENCE, PLATEAU_FACTOR, MIN_LEARNING_RATE = 3, 0.5, 1e-6
+from engine.training.policy import BestEpoch, PlateauSchedule
 
 
 class EpochHooks:
@@ -29,9 +28,8 @@ class EpochHooks:
     def __init__(self, ctx: RunContext, model: keras.Model, p: dict[str, Any], model_path: Path,
                  tags: dict[str, Any] | None) -> None:
         self.ctx, self.model, self.p, self.model_path, self.tags = ctx, model, p, model_path, dict(tags or {})
-        self.best: float | None = None
-        self.plateau_best: float | None = None
-        self.waited = 0
+        self.best = BestEpoch()
+        self.plateau = PlateauSchedule() if p.get("lr_schedule") == "plateau" else None
         self.tick = time.perf_counter()
         folder = ctx.run_dir / "tensorboard"
         self.writers = {"train": tf.summary.create_file_writer(str(folder / "train")),
@@ -47,21 +45,11 @@ class EpochHooks:
         val_loss = metrics.get("val_loss")
         if val_loss is None:
             return
-        if self.best is None or val_loss < self.best:
-            self.best = val_loss
+        if self.best.offer(epoch, val_loss):
             save_model_atomic(self.model, self.model_path)
-        if self.p.get("lr_schedule") == "plateau":
-            self._plateau(val_loss, rate)
-
-    def _plateau(self, val_loss: float, rate: float) -> None:
-        # as Keras's ReduceLROnPlateau: halve after PLATEAU_PATIENCE epochs without a better loss
-        if self.plateau_best is None or val_loss < self.plateau_best:
-            self.plateau_best, self.waited = val_loss, 0
-            return
-        self.waited += 1
-        if self.waited >= PLATEAU_PATIENCE and rate > MIN_LEARNING_RATE:
-            self.model.optimizer.learning_rate = max(rate * PLATEAU_FACTOR, MIN_LEARNING_RATE)
-            self.waited = 0
+        new_rate = self.plateau.update(val_loss, rate) if self.plateau is not None else None
+        if new_rate is not None:
+            self.model.optimizer.learning_rate = new_rate
 
     def _tensorboard(self, epoch: int, metrics: dict[str, float]) -> None:
         for name, value in metrics.items():

@@ -10,6 +10,7 @@ import keras
 
 from engine.context import StopFlag
 from engine.events import EventWriter
+from engine.training.policy import BestEpoch, EarlyStopping, PlateauSchedule
 
 
 class EventsCallback(keras.callbacks.Callback):
@@ -52,23 +53,65 @@ class EventsCallback(keras.callbacks.Callback):
 
 
 class AtomicBestCheckpoint(keras.callbacks.Callback):
-    """Saves the model whenever the monitored metric improves, via a temporary file and a rename."""
+    """Saves the model whenever the validation loss improves, via a temporary file and a rename."""
 
-    def __init__(self, path: str | os.PathLike, monitor: str = "val_loss", mode: str = "min") -> None:
+    def __init__(self, path: str | os.PathLike, monitor: str = "val_loss") -> None:
         super().__init__()
-        self.path, self.monitor, self.mode = Path(path), monitor, mode
-        self.best: float | None = None
-        self.best_epoch: int | None = None
+        self.path, self.monitor = Path(path), monitor
+        self.tracker = BestEpoch()
+
+    @property
+    def best(self) -> float | None:
+        """The lowest value seen so far."""
+        return self.tracker.value
+
+    @property
+    def best_epoch(self) -> int | None:
+        """Its epoch, counted from 1."""
+        return self.tracker.epoch
 
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
         value = (logs or {}).get(self.monitor)
-        if value is None:
-            return
-        value = float(value)
-        better = self.best is None or (value < self.best if self.mode == "min" else value > self.best)
-        if better:
-            self.best, self.best_epoch = value, epoch + 1
+        if value is not None and self.tracker.offer(epoch + 1, float(value)):
             save_model_atomic(self.model, self.path)
+
+
+class EarlyStoppingCallback(keras.callbacks.Callback):
+    """Keras's side of the engine's early-stopping rule: stop when it says so, end on the best epoch's weights."""
+
+    def __init__(self, patience: int, monitor: str = "val_loss") -> None:
+        super().__init__()
+        self.patience, self.monitor = patience, monitor
+        self.rule = EarlyStopping(patience)
+
+    def on_train_begin(self, logs: dict | None = None) -> None:
+        self.rule = EarlyStopping(self.patience)  # a fresh count for every fit
+
+    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+        value = (logs or {}).get(self.monitor)
+        if value is not None and self.rule.update(epoch + 1, float(value), self.model.get_weights):
+            self.model.stop_training = True
+
+    def on_train_end(self, logs: dict | None = None) -> None:
+        if self.rule.best_weights is not None:
+            self.model.set_weights(self.rule.best_weights)
+
+
+class PlateauCallback(keras.callbacks.Callback):
+    """Keras's side of the engine's plateau schedule: set the rate it decides."""
+
+    def __init__(self, schedule: PlateauSchedule | None = None, monitor: str = "val_loss") -> None:
+        super().__init__()
+        self.schedule, self.monitor = schedule or PlateauSchedule(), monitor
+
+    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+        value = (logs or {}).get(self.monitor)
+        rate = _learning_rate(self.model)
+        if value is None or rate is None:
+            return
+        new_rate = self.schedule.update(float(value), rate)
+        if new_rate is not None:
+            self.model.optimizer.learning_rate = new_rate
 
 
 def save_model_atomic(model: keras.Model, path: str | os.PathLike) -> None:

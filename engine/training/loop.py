@@ -17,6 +17,7 @@ import tensorflow as tf
 
 from engine.context import StopFlag
 from engine.events import EventWriter
+from engine.training.policy import EarlyStopping
 
 # With `xla=True` the whole epoch, its step loop included, is compiled by XLA as one program. The
 # loop stays a loop (a `tf.range` over the full batches, the short last batch as one more step
@@ -157,6 +158,9 @@ class EpochLoop:
         self.optimizer.learning_rate = learning_rate  # assigned to the optimizer's variable, not traced in
         self.rng.reset_from_seed(seed)
 
+    def _weights(self) -> list[np.ndarray]:
+        return [w.numpy() for w in self.model.weights]
+
     def train_epoch(self) -> tuple[float, float]:
         """One pass over the training set: (mean loss, accuracy) measured while training."""
         return self._run_epoch()
@@ -179,8 +183,7 @@ class EpochLoop:
         validate = x_val is not None and y_val is not None
         if validate:
             x_val_t, y_val_t = as_tensor(x_val, tf.float32), as_tensor(y_val, tf.int32)
-        best_weights: list[np.ndarray] | None = None
-        waited = 0
+        stopping = EarlyStopping(patience)
         started = time.perf_counter()
         for epoch in range(1, epochs + 1):
             if stop is not None and stop.requested:
@@ -205,17 +208,12 @@ class EpochLoop:
                 on_epoch(epoch_offset + epoch, metrics)
             if not validate:
                 continue
-            if result.best_val_loss is None or metrics["val_loss"] < result.best_val_loss:
-                result.best_val_loss, result.best_epoch, waited = metrics["val_loss"], epoch_offset + epoch, 0
-                if patience:
-                    best_weights = [w.numpy() for w in self.model.weights]
-            else:
-                waited += 1
-                if patience and waited >= patience:
-                    break
-        if best_weights is not None:
+            if stopping.update(epoch_offset + epoch, metrics["val_loss"], self._weights):
+                break
+        result.best_val_loss, result.best_epoch = stopping.best.value, stopping.best.epoch
+        if stopping.best_weights is not None:
             # early stopping keeps the best epoch's weights, as Keras's restore_best_weights does
-            for variable, value in zip(self.model.weights, best_weights):
+            for variable, value in zip(self.model.weights, stopping.best_weights):
                 variable.assign(value)
         result.seconds = time.perf_counter() - started
         return result

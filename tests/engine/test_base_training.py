@@ -106,15 +106,32 @@ def test_keras_pipeline_reports_batch_progress_within_the_epoch(tmp_path):
     assert progress and all(0 < e["step"] <= e["steps"] for e in progress)
 
 
-def test_the_compiled_loop_keeps_the_best_weights_and_halves_the_rate_on_a_plateau(tmp_path):
-    # on 300 images at a high rate the validation loss bottoms out within a few epochs, then stalls
-    spec = resolve_spec("base", quick=True, overrides={"epochs": 12, "patience": 12, "learning_rate": 0.01})
+@pytest.mark.parametrize("pipeline", ["fast", "keras"])
+def test_early_stopping_ends_patience_epochs_after_the_best_and_keeps_it_everywhere(tmp_path, pipeline):
+    # on 300 images at a high rate the validation loss bottoms out within a few epochs, then wanders
+    patience = 4
+    spec = resolve_spec("base", quick=True, overrides={"epochs": 30, "patience": patience, "learning_rate": 0.01,
+                                                       "pipeline": pipeline})
     status, path = execute(spec, home=tmp_path)
     assert status == "finished"
     events = [e for e in read_events(path / "events.jsonl")[0] if e["type"] == "epoch_end"]
+    losses = [e["metrics"]["val_loss"] for e in events]
+    best = losses.index(min(losses)) + 1
+    assert best < len(events), "the run must go on past its best epoch for this test to mean anything"
+    assert len(events) == best + patience  # stopped on exactly the patience-th epoch without a better loss
+    # the plateau schedule halved the rate after 3 of those epochs (each event reports the rate it trained with)
     rates = [e["learning_rate"] for e in events]
-    assert rates[0] == pytest.approx(0.01) and min(rates) < 0.0075  # halved at least once
+    assert rates[best + 3 - 1] == pytest.approx(0.01) and rates[best + 3] == pytest.approx(0.005)
     result = json.loads((path / "result.json").read_text())
-    best = min(range(len(events)), key=lambda i: events[i]["metrics"]["val_loss"])
-    assert result["summary"]["best_epoch"] == best + 1
-    assert result["summary"]["best_val_loss"] == pytest.approx(events[best]["metrics"]["val_loss"])
+    assert result["summary"]["best_epoch"] == best and result["summary"]["epochs"] == best + patience
+    assert result["summary"]["best_val_loss"] == pytest.approx(min(losses))
+    # model.keras holds the best epoch: its validation loss is the best one, not the last one
+    from engine import data
+
+    split = data.digits_split(data.load(), range(5), subset=spec.params["subset"])
+    saved = keras.saving.load_model(path / "model.keras")
+    val_loss, _ = saved.evaluate(split.x_val.astype("float32"), split.y_val, batch_size=4096, verbose=0)
+    assert val_loss == pytest.approx(min(losses), rel=1e-4) and val_loss != pytest.approx(losses[-1], rel=1e-4)
+    # the model evaluated on the test digits after training was the best epoch's too (restored, not the last)
+    predicted = saved.predict(split.x_test.astype("float32"), verbose=0).argmax(1)
+    assert float((predicted == split.y_test).mean()) == pytest.approx(result["summary"]["test_accuracy"])

@@ -8,9 +8,10 @@ import pytest
 
 from engine.experiments.demos.activations import dying_units
 from engine.experiments.demos.dropout import steady_seconds, to_best
-from engine.experiments.demos.momentum import epochs_to_reach, rises, windowed
-from engine.experiments.demos.selu import self_normalized
+from engine.experiments.demos.momentum import windowed
 from engine.experiments.demos.sparsity import never_lit, zero_counts, zeroed
+from engine.judges.momentum import epochs_to_reach, rises
+from engine.judges.selu import self_normalized
 from engine.experiments.demos.symmetry import distinct_neurons, largest_gap
 
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from engine.events import history_from_events, read_events
 from engine.execute import execute
 from engine.registry import get_experiment, resolve_spec
 from engine.runs import RESULT
 
-TOPICS = {"optimizers": 10}
+TOPICS = {"optimizers": 10, "lr-schedules": 11, "gradient-clipping": 12}
 
 
 def run_quick(exp_id: str, home: Path, **overrides) -> tuple[dict, list[dict]]:
@@ -54,3 +56,52 @@ def test_optimizers_negative_control_tiny_rates_reach_nothing(tutor_home):
     claims = {c["name"]: c["holds"] for c in result["verdict"]["claims"]}
     assert not claims["momentum_beats_sgd"] and not claims["adam_family_fast"]
     assert result["verdict"]["holds"] is False
+
+
+def test_lr_schedules_range_test_finds_a_turn_and_the_schedules_have_their_shapes(tutor_home):
+    result, events = run_quick("lr-schedules", tutor_home)
+    numbers = result["verdict"]["numbers"]
+    found = numbers["range_test"]
+    # quick mode's 100 validation images cannot separate the schedules (one image is a point), so only the
+    # range test's claim is asserted; the rest is asserted on the measured shapes
+    assert result["verdict"]["claims"][0]["holds"] and found["fell"] and found["rose"]
+    assert numbers["rate"] == pytest.approx(found["turn_rate"] / 10, rel=1e-3)
+    charts = by_name(events, "curve")
+    assert charts["range_test"]["x_scale"] == "log"
+    marked = charts["range_test"]["series"]["suggested (a tenth)"]["x"]
+    assert marked[0] == pytest.approx(numbers["rate"], rel=1e-3)
+    rates = charts["learning_rate"]["series"]
+    assert charts["learning_rate"]["y_scale"] == "log" and len(rates) == 6
+    cycle = rates["1cycle"]["y"]
+    top = cycle.index(max(cycle))
+    assert 0.3 < top / len(cycle) < 0.6 and cycle[-1] < cycle[0] / 10  # up, down, then far lower
+    assert max(cycle) == pytest.approx(numbers["high_rate"], rel=0.05)
+    assert rates["constant"]["y"] == [pytest.approx(numbers["rate"], rel=1e-3)] * len(rates["constant"]["y"])
+    assert rates["piecewise"]["y"][-1] == pytest.approx(numbers["high_rate"] / 100, rel=1e-3)
+    assert {"constant", "1cycle", "range test"} <= set(history_from_events(events))
+
+
+def test_lr_schedules_negative_control_a_range_that_stops_too_low_never_turns_up(tutor_home):
+    result, _ = run_quick("lr-schedules", tutor_home, lr_max=1e-3, epochs=1)
+    assert not result["verdict"]["claims"][0]["holds"]
+    assert not result["verdict"]["numbers"]["range_test"]["rose"]
+
+
+def test_gradient_clipping_vanishing_explosion_and_clipping_measured(tutor_home):
+    result, events = run_quick("gradient-clipping", tutor_home)
+    claims = {c["name"]: c["holds"] for c in result["verdict"]["claims"]}
+    assert claims["sigmoid_vanishes"] and claims["unclipped_diverges"] and claims["clipnorm_keeps_finite"]
+    runs = result["verdict"]["numbers"]["runs"]
+    layers = result["params"]["hidden_layers"] + 1  # the output layer's kernel too
+    for run in runs.values():  # a row at the start and one after each epoch it trained, one value per layer
+        assert len(run["gradient_norms"]) == len(run["losses"]) + 1
+        assert all(len(row) == layers for row in run["gradient_norms"])
+    chart = by_name(events, "curve")["gradients_sigmoid___normal_0__1"]
+    assert chart["y_scale"] == "log" and chart["series"]["start"]["x"] == list(range(1, layers + 1))
+    assert len(history_from_events(events)) == 9
+
+
+def test_gradient_clipping_negative_control_a_small_rate_does_not_diverge(tutor_home):
+    result, _ = run_quick("gradient-clipping", tutor_home, explode_learning_rate=0.01)
+    claims = {c["name"]: c["holds"] for c in result["verdict"]["claims"]}
+    assert not claims["unclipped_diverges"] and result["verdict"]["holds"] is False

@@ -194,7 +194,8 @@ class RunViewScreen(Screen):
             series = {str(label): (data.get("x", []), data.get("y", [])) for label, data in raw.items()
                       if isinstance(data, dict)}
             chart.show(series, str(event.get("title") or name), str(event.get("x_label", "")),
-                       str(event.get("y_label", "")))
+                       str(event.get("y_label", "")), x_scale=str(event.get("x_scale", "linear")),
+                       y_scale=str(event.get("y_scale", "linear")))
 
     def _draw_trials(self, state: RunState) -> None:
         table = self.query_one("#trials", DataTable)

@@ -22,32 +22,56 @@ class CurveChart(PlotextPlot):
         super().__init__(**kwargs)
         self.title, self.x_label, self.y_label = title, x_label, y_label
         self.plotted: dict[str, int] = {}  # label -> points drawn, for tests and the empty notice
+        self.scales = ("linear", "linear")  # the x and y scales of the last draw
         self.draws = 0
+        self._points: dict[str, list[tuple[Any, Any]]] = {}
 
     def show(self, series: Series, title: str | None = None, x_label: str | None = None,
-             y_label: str | None = None) -> None:
-        """Replace what the chart shows and repaint it once."""
+             y_label: str | None = None, x_scale: str = "linear", y_scale: str = "linear") -> None:
+        """Replace what the chart shows and repaint it once; a "log" scale leaves out values that are not positive."""
         self.title = self.title if title is None else title
         self.x_label = self.x_label if x_label is None else x_label
         self.y_label = self.y_label if y_label is None else y_label
+        self.scales = (_scale(x_scale), _scale(y_scale))
+        self._points = {}
+        for label, (xs, ys) in series.items():
+            points = [(x, y) for x, y in zip(xs, ys) if _number(x) and _number(y)
+                      and (self.scales[0] == "linear" or x > 0) and (self.scales[1] == "linear" or y > 0)]
+            if points:
+                self._points[label] = points
+        self.plotted = {label: len(points) for label, points in self._points.items()}
+        self._paint()
+        self.draws += 1
+        self.refresh()
+
+    def _paint(self) -> None:
+        """Hand the kept points to plotext."""
         plt = self.plt
         plt.clear_figure()
         plt.title(self.title)
         plt.xlabel(self.x_label)
         plt.ylabel(self.y_label)
-        self.plotted = {}
-        for label, (xs, ys) in series.items():
-            points = [(x, y) for x, y in zip(xs, ys) if _number(x) and _number(y)]
-            if not points:
-                continue
+        for label, points in self._points.items():
             plt.plot([p[0] for p in points], [p[1] for p in points], label=label or None)
-            self.plotted[label] = len(points)
-        if not self.plotted:
+        if not self._points:
             plt.text("waiting for data", x=0.5, y=0.5, alignment="center")
             plt.xlim(0, 1)
             plt.ylim(0, 1)
-        self.draws += 1
-        self.refresh()
+        else:  # plotext's own log axes (ticks at powers of ten), not relabelled linear ones
+            plt.xscale(self.scales[0])
+            plt.yscale(self.scales[1])
+
+    def render(self) -> Any:
+        # plotext applies a log scale to its stored data in place when it builds, so a second build (any
+        # repaint) would take the log of a log: give it the points afresh first.
+        if "log" in self.scales:
+            self._paint()
+        return super().render()
+
+
+def _scale(name: Any) -> str:
+    """'log' when asked for, else 'linear' (an unknown or missing scale draws as before)."""
+    return "log" if name == "log" else "linear"
 
 
 def _number(value: Any) -> bool:

@@ -151,11 +151,16 @@ def table(ctx: RunContext, name: str, title: str, columns: Sequence[str], rows: 
 
 
 def curve(ctx: RunContext, name: str, title: str, x_label: str, y_label: str,
-          series: dict[str, tuple[Sequence[float], Sequence[float]]]) -> dict:
-    """Emit a curve event (a chart that is not per epoch) and return it for the result."""
-    data = {"title": title, "x_label": x_label, "y_label": y_label,
-            "series": {label: {"x": [_short(v) for v in x], "y": [_short(v) for v in y]}
-                       for label, (x, y) in series.items()}}
+          series: dict[str, tuple[Sequence[float], Sequence[float]]], x_scale: str = "linear",
+          y_scale: str = "linear") -> dict:
+    """Emit a curve event (a chart that is not per epoch) and return it for the result.
+
+    A "log" scale is sent only when asked for, so charts drawn before scales existed read the same.
+    """
+    data: dict[str, Any] = {"title": title, "x_label": x_label, "y_label": y_label,
+                            "series": {label: {"x": [_short(v) for v in x], "y": [_short(v) for v in y]}
+                                       for label, (x, y) in series.items()}}
+    data.update({key: scale for key, scale in (("x_scale", x_scale), ("y_scale", y_scale)) if scale != "linear"})
     ctx.events.emit("curve", name=name, **data)
     return data
 
