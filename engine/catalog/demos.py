@@ -76,17 +76,19 @@ EXPERIMENTS = [
         id="demo-selu",
         title="Prove it: SELU self-normalizes a deep dense stack (and dropout breaks it)",
         question=3,
-        summary="Per-layer mean and standard deviation of activations in a deep dense stack on standardized "
-                "inputs for SELU + LeCun normal, ReLU + He, ELU + He and SELU with dropout, at initialization "
-                "and after a short training of each.",
+        summary="Per-layer mean, standard deviation and scale of activations in a deep dense stack on standardized "
+                "inputs, over several seeds at initialization, for SELU + LeCun normal, ReLU + He, ELU + He and "
+                "SELU with regular or alpha dropout; then SELU, ReLU and ELU are trained briefly and measured again.",
         runner="engine.experiments.demos.selu:run",
         params=(_layers(50, 200), _units(), _epochs(3), _lr(0.01, "SGD learning rate"),
                 _batch(), _per_class(200), _seed(),
-                Param("dropout", "float", 0.2, "dropout rate of the SELU + dropout variant", 0.01, 0.9),
+                Param("seeds", "int", 4, "seeds the untrained stacks are drawn with", 2, 50),
+                Param("dropout", "float", 0.2, "dropout rate of the SELU + dropout variants", 0.0, 0.9),
                 Param("probe_images", "int", 1000, "validation images used to measure the activations", 50, 10000)),
         presets={"default": {}},
-        preset_help={"default": "50 hidden layers of 100 units; statistics at start and after 3 epochs of SGD"},
-        quick={"hidden_layers": 20, "epochs": 1, "per_class": 20, "probe_images": 200},
+        preset_help={"default": "50 hidden layers of 100 units, 4 seeds at the start; SELU, ReLU and ELU after "
+                                "3 epochs of SGD"},
+        quick={"hidden_layers": 12, "epochs": 1, "per_class": 20, "probe_images": 200, "seeds": 4},
     ),
     Experiment(
         id="demo-activations",

@@ -40,6 +40,35 @@ def crossings(values: Sequence[float], until: int | None = None) -> int:
     return sum(a != b for a, b in zip(signs, signs[1:]))
 
 
+def epochs_to_reach(losses: list[float], target: float) -> int | None:
+    """1-based epoch at which the training loss first fell to the target, or None if it never did."""
+    for epoch, loss in enumerate(losses, start=1):
+        if loss is not None and math.isfinite(loss) and loss <= target:
+            return epoch
+    return None
+
+
+def rises(losses: list[float]) -> int:
+    """How many times the epoch loss went up (or became infinite/NaN) instead of down: the swings."""
+    count = 0
+    for before, after in zip(losses, losses[1:]):
+        if not math.isfinite(after) or (math.isfinite(before) and after > before):
+            count += 1
+    return count
+
+
+def outcome(losses: list[float], diverged: bool, target: float, chance: float) -> str:
+    """Name what a network run did: blew up, reached the target, stuck near chance, or kept swinging."""
+    if diverged:
+        return "blew up"
+    if epochs_to_reach(losses, target) is not None:
+        return "reached the target"
+    finite = [v for v in losses if math.isfinite(v)]
+    if finite and min(finite[len(finite) // 2:]) >= 0.9 * chance:
+        return "stuck near chance"  # predicts every class alike: a collapse, not an oscillation
+    return "swinging" if rises(losses) >= max(1, len(losses) // 4) else "still falling"
+
+
 def judge(numbers: dict[str, Any]) -> Verdict:
     """Decide the four claims from per-start overshoots, steps to converge and end distances per momentum."""
     budget = numbers["budget"]

@@ -49,17 +49,6 @@ def test_every_demo_is_registered_for_its_question_with_a_quick_setting():
         assert resolve_spec(exp_id, quick=True).params != resolve_spec(exp_id).params
 
 
-def test_selu_keeps_std_in_band_where_relu_elu_and_dropout_do_not(tutor_home):
-    result, events = run_demo("demo-selu", tutor_home)
-    normal = result["verdict"]["numbers"]["self_normalized_at_start"]
-    assert normal["SELU + LeCun"] and normal["SELU + alpha dropout 0.2"]
-    assert not normal["ReLU + He"] and not normal["ELU + He"] and not normal["SELU + dropout 0.2"]
-    assert result["verdict"]["holds"]
-    chart = curves(events)["std_at_start"]
-    assert len(chart["series"]["SELU + LeCun"]["y"]) == result["params"]["hidden_layers"]
-    assert "std_after_training" in curves(events)
-
-
 def test_activations_only_relu_units_can_die_and_the_curve_tracks_each_epoch(tutor_home):
     result, events = run_demo("demo-activations", tutor_home, learning_rate=0.05)
     dead = result["verdict"]["numbers"]["dead_per_epoch"]

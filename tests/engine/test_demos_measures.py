@@ -7,8 +7,9 @@ import numpy as np
 import pytest
 
 from engine.experiments.demos.activations import dead_fractions
-from engine.experiments.demos.momentum import epochs_to_reach, rises, windowed
-from engine.experiments.demos.selu import self_normalized
+from engine.experiments.demos.momentum import windowed
+from engine.judges.momentum import epochs_to_reach, rises
+from engine.judges.selu import self_normalized
 from engine.experiments.demos.symmetry import distinct_neurons, largest_gap
 
 

@@ -5,7 +5,7 @@ import copy
 import math
 
 from engine.judges import momentum
-from engine.judges.momentum import CLAIMS, converged_at, crossings, judge
+from engine.judges.momentum import CLAIMS, converged_at, crossings, judge, outcome
 
 
 def numbers():
@@ -80,3 +80,12 @@ def test_slower_needs_more_than_ten_times_the_steps():
     assert not claims(judge(n))["slower"]
     n["by_momentum"]["0.99999"]["steps_to_converge"] = [1401, 1351, 1501, 1381, 1311]
     assert claims(judge(n))["slower"]
+
+
+def test_a_network_run_is_named_by_what_its_losses_did():
+    chance = math.log(10)
+    assert outcome([2.0, 0.5, 0.2], False, 0.3, chance) == "reached the target"
+    assert outcome([2.0, math.nan], True, 0.3, chance) == "blew up"
+    assert outcome([2.31, 2.30, 2.305, 2.302], False, 0.3, chance) == "stuck near chance"  # a collapse
+    assert outcome([2.0, 1.0, 1.8, 0.9, 1.9, 1.0], False, 0.3, chance) == "swinging"
+    assert outcome([2.0, 1.5, 1.2, 1.0], False, 0.3, chance) == "still falling"

@@ -16,7 +16,7 @@ import tensorflow as tf
 
 from engine.context import RunContext
 from engine.experiments.demos import common
-from engine.judges.momentum import converged_at, crossings, judge
+from engine.judges.momentum import converged_at, crossings, epochs_to_reach, judge, outcome, rises
 
 USUAL, MIDDLE = 0.9, 0.99
 CURVATURES = (1.0, 10.0)  # an elongated bowl, as loss surfaces are: one gentle and one steep direction
@@ -39,23 +39,6 @@ class StepLosses(keras.callbacks.Callback):
         # mean after k steps = (sum of k losses) / k, so step k's own loss is k·mean_k − (k−1)·mean_(k−1)
         self.losses.append((batch + 1) * mean - batch * self._previous_mean)
         self._previous_mean = mean
-
-
-def epochs_to_reach(losses: list[float], target: float) -> int | None:
-    """1-based epoch at which the training loss first fell to the target, or None if it never did."""
-    for epoch, loss in enumerate(losses, start=1):
-        if loss is not None and math.isfinite(loss) and loss <= target:
-            return epoch
-    return None
-
-
-def rises(losses: list[float]) -> int:
-    """How many times the epoch loss went up (or became infinite/NaN) instead of down: the swings."""
-    count = 0
-    for before, after in zip(losses, losses[1:]):
-        if not math.isfinite(after) or (math.isfinite(before) and after > before):
-            count += 1
-    return count
 
 
 def windowed(values: list[float], points: int) -> tuple[list[int], list[float | None]]:
@@ -150,18 +133,6 @@ def run(ctx: RunContext) -> dict[str, Any]:
                         "epochs": network.get("epochs", 0)},
             "tables": tables, "curves": {"trajectory": trajectory, "distance": distance},
             "data": network.get("data", {}), "verdict": common.emit_verdict(ctx, judged)}
-
-
-def outcome(losses: list[float], diverged: bool, target: float, chance: float) -> str:
-    """Name what a network run did: blew up, reached the target, stuck near chance, or kept swinging."""
-    if diverged:
-        return "blew up"
-    if epochs_to_reach(losses, target) is not None:
-        return "reached the target"
-    finite = [v for v in losses if math.isfinite(v)]
-    if finite and min(finite[len(finite) // 2:]) >= 0.9 * chance:
-        return "stuck near chance"  # predicts every class alike: a collapse, not an oscillation
-    return "swinging" if rises(losses) >= max(1, len(losses) // 4) else "still falling"
 
 
 def network_runs(ctx: RunContext, betas: list[float]) -> dict[str, Any]:
