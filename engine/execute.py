@@ -14,6 +14,7 @@ from engine.atomic import write_json_atomic
 from engine.context import RunContext, StopFlag
 from engine.errors import StopRequested, TutorError
 from engine.events import EventWriter, Listener, clean
+from engine.events_contract import Devices, Phase, RunStarted, build
 from engine.registry import RunSpec, get_experiment
 from engine.runs import EVENTS, RESULT, STOP, RunStore
 
@@ -48,14 +49,14 @@ def execute(spec: RunSpec, home: str | os.PathLike | None = None, run_id: str | 
     ctx = RunContext(spec, path, events, stop, Path(home) if home else None)
     restore = _install_signal_handlers(stop, events)
     started = time.time()
-    events.emit("run_started", run_id=path.name, experiment=spec.experiment, preset=spec.preset,
-                params=dict(spec.params), quick=spec.quick, pid=os.getpid())
+    events.emit(RunStarted(run_id=path.name, experiment=spec.experiment, preset=spec.preset,
+                           params=dict(spec.params), quick=spec.quick, pid=os.getpid()))
     result: dict[str, Any] = {}
     error = ""
     try:
         ctx.phase("starting TensorFlow")
         runner = load_runner(spec)
-        events.emit("devices", devices=_devices())  # the runner's import has loaded TensorFlow by now
+        events.emit(Devices(devices=_devices()))  # the runner's import has loaded TensorFlow by now
         ctx.check_stop()
         result = runner(ctx) or {}
         status = "cancelled" if stop.requested else "finished"
@@ -77,8 +78,8 @@ def execute(spec: RunSpec, home: str | os.PathLike | None = None, run_id: str | 
     document.setdefault("summary", {})
     write_json_atomic(path / RESULT, clean(document))
     terminal = {"finished": "run_finished", "failed": "run_failed", "cancelled": "run_cancelled"}[status]
-    events.emit(terminal, summary=document["summary"], seconds=document["seconds"],
-                **({"error": error} if error else {}))
+    events.emit(build(terminal, clean({"summary": document["summary"], "seconds": document["seconds"],
+                                       **({"error": error} if error else {})})))
     events.close()
     return status, path
 
@@ -112,7 +113,7 @@ def _install_signal_handlers(stop: StopFlag, events: EventWriter) -> Callable[[]
         if signum == signal.SIGINT and received.count(signal.SIGINT) > 1:
             raise KeyboardInterrupt
         stop.set()
-        events.emit("phase", name="stopping", detail="stop requested; finishing the current step")
+        events.emit(Phase(name="stopping", detail="stop requested; finishing the current step"))
 
     previous = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
