@@ -125,3 +125,18 @@ def test_the_full_disk_is_found_inside_wrapped_errors():
     assert disk_errno(OSError(errno.EROFS, "Read-only file system")) == errno.EROFS
     assert disk_errno(OSError(errno.ENOENT, "No such file")) is None
     assert disk_errno(ValueError("something else")) is None
+
+
+def test_a_run_the_app_starts_on_a_disk_that_fills_ends_failed_in_one_sentence(small_disk):
+    """The app's way in: a child process whose stdout (output.log) is on the full disk too."""
+    from engine.launcher import start_run
+
+    home = small_disk / "home"
+    fill(small_disk, leave=600 * 1024)
+    handle = start_run(resolve_spec("base", quick=True, overrides={"epochs": 2}), home)
+    handle.wait(300)
+    status, problem = RunStore(home).status(handle.path)
+    assert status == "failed" and problem.startswith(f"The disk holding {handle.path} is full")
+    ended = read_events(handle.path / "events.jsonl")[0][-1]
+    assert ended["type"] == "run_failed" and ended["error"] == problem
+    assert partial_files(handle.path) == []
