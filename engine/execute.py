@@ -92,23 +92,24 @@ def execute(spec: RunSpec, home: str | os.PathLike | None = None, run_id: str | 
         document["error"] = error
     document.update(result)
     document.setdefault("summary", {})
+    try:
+        write_json_atomic(path / RESULT, clean(document))
+    except OSError as failure:  # the disk filled at the very end: the run is not recorded, so it failed
+        remove_partial_files(path)
+        code = disk_errno(failure)
+        status, error = "failed", disk_sentence(code, path) if code else f"result.json could not be written ({failure})"
     terminal = {"finished": "run_finished", "failed": "run_failed", "cancelled": "run_cancelled"}[status]
     fields = {"summary": document["summary"], "seconds": document["seconds"], **({"error": error} if error else {})}
     try:
-        write_json_atomic(path / RESULT, clean(document))
         events.emit(terminal, **fields)
         events.close()
-    except OSError as failure:  # the disk filled at the very end: still end with one sentence, not a traceback
-        _end_on_full_disk(path, events, terminal, fields, failure)
+    except OSError:  # still the terminal hears how the run ended, in one sentence, never a traceback
+        _tell_listeners(events, terminal, fields)
     return status, path
 
 
-def _end_on_full_disk(path: Path, events: EventWriter, terminal: str, fields: dict[str, Any],
-                      failure: OSError) -> None:
-    """Record the end where a byte still fits, and tell the listeners (the terminal) in any case."""
-    remove_partial_files(path)
-    if disk_errno(failure):
-        fields = {**fields, "error": fields.get("error") or disk_sentence(disk_errno(failure) or 0, path)}
+def _tell_listeners(events: EventWriter, terminal: str, fields: dict[str, Any]) -> None:
+    """The last event for the listeners (the terminal) when the events file takes nothing more."""
     for listener in events.listeners:
         try:
             listener({"type": terminal, "time": round(time.time(), 3), **clean(fields)})

@@ -140,3 +140,23 @@ def test_a_run_the_app_starts_on_a_disk_that_fills_ends_failed_in_one_sentence(s
     ended = read_events(handle.path / "events.jsonl")[0][-1]
     assert ended["type"] == "run_failed" and ended["error"] == problem
     assert partial_files(handle.path) == []
+
+
+def test_a_disk_that_fills_as_the_result_is_written_still_ends_the_run_failed(tutor_home, monkeypatch):
+    """Injected at the atomic writer: result.json cannot be written, so the run is not finished."""
+    import engine.execute as execute_module
+
+    real_write = execute_module.write_json_atomic
+
+    def write(path, data):
+        if Path(path).name == "result.json":
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+        return real_write(path, data)
+
+    monkeypatch.setattr(execute_module, "write_json_atomic", write)
+    heard = []
+    status, path = execute(resolve_spec("base", quick=True, overrides={"epochs": 1}), listeners=[heard.append])
+    assert status == "failed"
+    assert heard[-1]["type"] == "run_failed" and heard[-1]["error"].startswith(f"The disk holding {path} is full")
+    assert RunStore().status(path) == ("failed", heard[-1]["error"])  # from the last event: what the app shows
+    assert partial_files(path) == []
