@@ -105,6 +105,7 @@ def execute(spec: RunSpec, home: str | os.PathLike | None = None, run_id: str | 
         events.close()
     except OSError:  # still the terminal hears how the run ended, in one sentence, never a traceback
         _tell_listeners(events, terminal, fields)
+    store.index_ended(path)
     return status, path
 
 
