@@ -58,6 +58,7 @@ class RunViewScreen(Screen):
         self._last_draw = 0.0
         self._draw_timer: Timer | None = None
         self._log_size = -1
+        self._ended = False  # whether the footer last showed the run as ended
 
     def compose(self) -> ComposeResult:
         yield Static(self.run_id, id="run-title", markup=False)
@@ -132,6 +133,9 @@ class RunViewScreen(Screen):
         self.query_one("#run-metrics", Static).update(f"{epoch}{series} · {numbers}" if numbers else epoch + series)
         self.query_one("#epoch-bar", ProgressBar).update(progress=state.epoch_fraction())
         self.query_one("#run-bar", ProgressBar).update(progress=state.run_fraction())
+        if state.finished != self._ended:
+            self._ended = state.finished
+            self.refresh_bindings()  # the footer drops "Cancel run" once the run has ended
         if state.finished:
             self.query_one("#epoch-label", Static).update("epoch")
             self.query_one("#run-label", Static).update(f"run {state.status}")
@@ -222,6 +226,12 @@ class RunViewScreen(Screen):
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         self.draw()  # what changed while the tab was hidden
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Cancel only while the run can still be stopped: hidden once it has ended."""
+        if action == "cancel_run":
+            return self.state is not None and not self.state.finished
+        return True
 
     def action_cancel_run(self) -> None:
         if self.state is None or self.state.finished:

@@ -155,6 +155,7 @@ class RunsScreen(Screen):
     def on_runs_loaded(self, message: RunsLoaded) -> None:
         self.rows = {row.run_id: row for row in message.rows}
         self.marked &= set(self.rows)
+        self.refresh_bindings()
         manager = manager_for(self.app)
         for row in message.rows:
             if row.status == "running":
@@ -255,6 +256,15 @@ class RunsScreen(Screen):
             return
         self.marked ^= {run_id}
         self.query_one("#runs-table", DataTable).update_cell(run_id, "mark", "✓" if run_id in self.marked else " ")
+        self.refresh_bindings()  # Compare is offered from two selected runs on
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Keys that would do nothing now are greyed out: compare below two runs, export with no runs."""
+        if action == "compare":
+            return True if self.has_class("-comparing") or len(self.marked & set(self.rows)) >= 2 else None
+        if action in ("export", "mark", "sort", "reverse", "open"):
+            return True if self.rows else None
+        return True
 
     def action_sort(self) -> None:
         """Sort by the next column (press again to move on; S reverses)."""
@@ -278,10 +288,11 @@ class RunsScreen(Screen):
         """Overlay the validation curves of the selected runs (or hide the chart)."""
         if self.has_class("-comparing"):
             self.remove_class("-comparing")
+            self.refresh_bindings()
             return
         chosen = [run_id for run_id in self.rows if run_id in self.marked]
-        if not chosen:
-            self._say("Select runs with Space first, then press v to overlay their validation curves.")
+        if len(chosen) < 2:  # reached from the command palette; the footer greys the key out
+            self._say("Select two or more runs with Space, then press v to overlay their validation curves.")
             return
         self.read_curves(chosen)
 
@@ -305,6 +316,7 @@ class RunsScreen(Screen):
         self.compared = message.series
         self.query_one("#runs-compare", CurveChart).show(message.series, "validation accuracy", "epoch")
         self.add_class("-comparing")
+        self.refresh_bindings()
         self._say(f"Overlaying {len(message.series)} validation curves; v hides the chart.")
 
     def action_export(self) -> None:
