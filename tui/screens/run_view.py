@@ -26,8 +26,10 @@ class RunViewScreen(Screen):
     """Follows one run's events and shows them as they arrive."""
 
     DEFAULT_CSS = """
-    RunViewScreen #run-title { text-style: bold; height: 1; }
-    RunViewScreen #run-phase, RunViewScreen #run-metrics { height: 1; }
+    RunViewScreen #run-title { text-style: bold; height: auto; }
+    /* header lines wrap rather than lose their end at 80 columns; a long phase (an error) takes 3 at most */
+    RunViewScreen #run-metrics { height: auto; }
+    RunViewScreen #run-phase { height: auto; max-height: 3; }
     RunViewScreen #run-progress { height: 1; }
     RunViewScreen #run-progress ProgressBar { width: 1fr; }
     RunViewScreen #run-progress Bar { width: 1fr; }
@@ -118,11 +120,13 @@ class RunViewScreen(Screen):
             self._draw_timer = self.set_timer(wait, self.draw)
 
     def _update_header(self, state: RunState) -> None:
-        what = f"{state.experiment}/{state.preset}" if state.experiment else "run"
+        # a run id made by the store already names its experiment and preset: say them once
+        named = f"-{state.experiment}-{state.preset}-" in state.run_id
+        what = f"{state.experiment}/{state.preset} · " if state.experiment and not named else ""
         bad = f" · skipped {state.bad_lines} unreadable event lines" if state.bad_lines else ""
         title = self.query_one("#run-title", Static)
         devices = f" · on {', '.join(state.devices)}" if state.devices else ""
-        title.update(f"{what} · {state.run_id} · {state.status}{devices}{bad}")
+        title.update(f"{what}{state.run_id} · {state.status}{devices}{bad}")
         title.set_classes(f"status-{state.status}")
         detail = f": {state.phase_detail}" if state.phase_detail else ""
         self.query_one("#run-phase", Static).update(f"Phase: {state.phase or 'waiting for the run to start'}{detail}")
