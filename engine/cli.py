@@ -13,6 +13,7 @@ from engine.distributed.config import check_network, from_flags
 from engine.errors import TutorError
 from engine.registry import experiments, get_experiment, resolve_spec
 from engine.cli_display import runs_table, runs_text
+from engine.run_id import check_run_id
 from engine.run_table import WIDE_FROM, columns_for
 from engine.runs import LOG, RunStore
 
@@ -114,6 +115,8 @@ def cmd_run(args: argparse.Namespace, extra: list[str]) -> int:
     from engine.cli_display import JsonDisplay, PlainDisplay, RichDisplay
     from engine.execute import EXIT_CODES, execute
 
+    if args.run_id is not None:
+        check_run_id(args.run_id)  # the folder this run will write: directly inside the store, nowhere else
     spec = resolve_spec(args.experiment, args.preset, parse_param_flags(extra, args.set), args.quick, args.data)
     mnist_data.locate(spec.data)  # a missing --data file is refused before any folder is made
     distributed = from_flags(spec.experiment, args.distributed, args.oracle, args.worker_id,
@@ -196,10 +199,11 @@ def cmd_stop(args: argparse.Namespace, extra: list[str]) -> int:
     """Ask a run to stop; it keeps its best checkpoint and is marked cancelled."""
     store = RunStore(args.home)
     path = store.path_of(args.run_id)
-    if store.request_stop(path):
-        print(f"Asked run {path.name} to stop at its next step boundary.")
-    else:
-        print(f"Run {path.name} is not running; left a stop file in case it starts.")
+    status, _ = store.status(path)
+    if status != "running" or not store.request_stop(path):
+        print(f"Run {path.name} has already ended ({status}); there is nothing to stop.")
+        return 0
+    print(f"Asked run {path.name} to stop at its next step boundary.")
     return 0
 
 

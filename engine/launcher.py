@@ -76,7 +76,7 @@ def start_run(spec: RunSpec, home: str | os.PathLike | None = None, run_id: str 
     """Start a spec in a child process; its stdout and stderr go to the run's output.log."""
     store = RunStore(home)
     run_id = run_id or new_run_id(spec)
-    path = store.root / run_id
+    path = store.inside(run_id)
     child_env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONUNBUFFERED": "1", **(env or {})}
     try:
         path.mkdir(parents=True, exist_ok=False)

@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import Any, Mapping
 
 from engine.errors import ParamError
+from engine.run_id import run_id_problem
 
 KINDS = ("int", "float", "bool", "choice", "str")
 _TRUE = {"1", "true", "yes", "on", "y"}
@@ -32,6 +33,7 @@ class Param:
     high: float | None = None
     choices: tuple[str, ...] = ()
     log: bool = False  # a hint to forms and searches that the scale is logarithmic
+    run_id: bool = False  # a str that names a run (empty: none); held to the run-id rule
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -103,6 +105,9 @@ class Param:
         else:
             if not isinstance(value, str):
                 raise self._refuse(value)
+            if self.run_id and value.strip() and run_id_problem(value.strip()):
+                raise ParamError(f"Parameter '{self.name}' must name a run: {run_id_problem(value.strip())}; "
+                                 "`ch11-tutor runs` lists the runs.")
             return value
         if (self.low is not None and value < self.low) or (self.high is not None and value > self.high):
             raise self._refuse(value)

@@ -19,6 +19,7 @@ from engine.errors import RunError
 from engine.events import TERMINAL_TYPES, history_from_events, read_events
 from engine.paths import runs_dir
 from engine.registry import RunSpec
+from engine.run_id import check_run_id
 
 SPEC, PROCESS, EVENTS, RESULT, LOG, STOP = (
     "spec.json", "process.json", "events.jsonl", "result.json", "output.log", "STOP")
@@ -102,14 +103,19 @@ class RunStore:
 
     def create(self, spec: RunSpec, run_id: str | None = None) -> Path:
         """Make a run folder and write its spec; an existing id may only be an empty folder."""
-        run_id = run_id or new_run_id(spec)
-        if "/" in run_id or run_id.startswith("."):
-            raise RunError(f"'{run_id}' is not a valid run id.")
-        path = self.root / run_id
+        run_id = new_run_id(spec) if run_id is None else check_run_id(run_id)
+        path = self.inside(run_id)
         if (path / SPEC).exists():
             raise RunError(f"Run {run_id} already exists in {self.root}; choose another id.")
         path.mkdir(parents=True, exist_ok=True)
         write_json_atomic(path / SPEC, {"run_id": run_id, **spec.to_json()})
+        return path
+
+    def inside(self, run_id: str) -> Path:
+        """The folder a checked id names; a RunError if it resolves anywhere but directly in the store."""
+        path = self.root / check_run_id(run_id)
+        if path.resolve().parent != self.root.resolve():  # e.g. a symbolic link that leads out
+            raise RunError(f"Run folder {path} leads outside {self.root}; it is not a run of this store.")
         return path
 
     def mark_process(self, path: Path, argv: list[str] | None = None) -> None:
@@ -120,12 +126,12 @@ class RunStore:
 
     def path_of(self, run_id: str) -> Path:
         """A run's folder by id or unique id prefix/suffix, or a RunError saying what to do."""
-        exact = self.root / run_id
+        exact = self.root / check_run_id(run_id)
         if exact.is_dir():
-            return exact
+            return self.inside(run_id)
         matches = [p for p in self._folders() if p.name.startswith(run_id) or p.name.endswith(run_id)]
         if len(matches) == 1:
-            return matches[0]
+            return self.inside(matches[0].name)
         if not matches:
             raise RunError(f"No run '{run_id}' in {self.root}; `ch11-tutor runs` lists the runs.")
         raise RunError(f"'{run_id}' matches {len(matches)} runs; give more of the id.")
@@ -210,7 +216,13 @@ class RunStore:
         return RunSpec.from_json(data)
 
     def request_stop(self, path: Path) -> bool:
-        """Ask a running run to stop at the next batch: a stop file plus SIGINT to its process."""
+        """Ask a running run to stop at the next batch: a stop file plus SIGINT to its process.
+
+        A run that has already ended never starts again, so nothing is written to its folder
+        and the answer is False.
+        """
+        if self.status(path)[0] != "running":
+            return False
         (path / STOP).touch()
         info = _read_json(path / PROCESS)
         if info and process_alive(info):
@@ -220,8 +232,7 @@ class RunStore:
                 os.kill(info["pid"], signal.SIGINT)
             except OSError:
                 pass
-            return True
-        return False
+        return True
 
 
 def _read_json(path: Path) -> dict[str, Any] | None:

@@ -44,12 +44,12 @@ EXPERIMENTS = [
                 "default learning rate, and tabulates epochs and seconds to a target validation accuracy, best "
                 "validation accuracy and final training loss, as mean ± std over seeds.",
         runner="engine.experiments.topics.optimizers:run",
-        params=(_layers(4), _units(64), _epochs(10), _batch(), _per_class(300), _target(0.9), _seeds(3), _seed(),
+        params=(_layers(4), _units(64), _epochs(10), _batch(), _per_class(300), _target(0.9), _seeds(2), _seed(),
                 Param("learning_rate_scale", "float", 1.0, "multiplies every optimizer's default learning rate",
                       1e-6, 100.0, log=True)),
         presets={"default": {}, "full": {"per_class": 5000, "epochs": 30, "units": 100, "hidden_layers": 5,
                                          "seeds": 3}},
-        preset_help={"default": "4 hidden layers of 64 ELU units, 3,000 images, 10 epochs, 3 seeds",
+        preset_help={"default": "4 hidden layers of 64 ELU units, 3,000 images, 10 epochs, 2 seeds",
                      "full": "5×100 ELU on all 50,000 training images, 30 epochs, 3 seeds, far longer than the default"},
         quick={"per_class": 30, "epochs": 6, "units": 32, "hidden_layers": 3, "seeds": 1, "target_accuracy": 0.7},
     ),
@@ -64,7 +64,7 @@ EXPERIMENTS.append(
                 "then trains the same network for the same budget at that constant rate and with five schedules that "
                 "start larger and reduce it, and tabulates best validation accuracy and epochs to a target.",
         runner="engine.experiments.topics.lr_schedules:run",
-        params=(_layers(4), _units(64), _epochs(10), _batch(), _per_class(300), _target(0.9), _seeds(3), _seed(),
+        params=(_layers(4), _units(64), _epochs(10), _batch(), _per_class(300), _target(0.9), _seeds(2), _seed(),
                 Param("lr_min", "float", 1e-5, "range test: the rate it starts from", 1e-8, 1.0, log=True),
                 Param("lr_max", "float", 10.0, "range test: the rate it grows to", 1e-6, 100.0, log=True),
                 Param("range_steps", "int", 500, "range test: training steps over which the rate grows (the data "
@@ -73,9 +73,35 @@ EXPERIMENTS.append(
                       "peaks at, as a multiple of the suggested rate", 0.01, 100.0, log=True)),
         presets={"default": {}, "full": {"per_class": 5000, "epochs": 30, "units": 100, "hidden_layers": 5,
                                          "seeds": 3, "range_steps": 1500}},
-        preset_help={"default": "4 hidden layers of 64 ELU units, 3,000 images, 10 epochs, 3 seeds",
+        preset_help={"default": "4 hidden layers of 64 ELU units, 3,000 images, 10 epochs, 2 seeds",
                      "full": "5×100 ELU on all 50,000 training images, 30 epochs, 3 seeds, far longer than the default"},
         quick={"per_class": 30, "epochs": 6, "units": 32, "hidden_layers": 2, "seeds": 1, "target_accuracy": 0.7,
                "batch_size": 8, "range_steps": 200},
+    ),
+)
+
+EXPERIMENTS.append(
+    Experiment(
+        id="gradient-clipping",
+        title="Gradient clipping: vanishing and exploding gradients measured layer by layer",
+        question=12,
+        summary="Trains a deep dense stack with sigmoid and normal(0, 1) weights, with ELU and He initialization, and "
+                "with ELU and He at a far too large learning rate, each with no clipping, clipnorm and clipvalue; "
+                "records every layer's gradient norm each epoch and whether the loss stayed finite.",
+        runner="engine.experiments.topics.gradient_clipping:run",
+        params=(_layers(20), _units(50), _epochs(5), _batch(), _per_class(100), _seed(),
+                Param("learning_rate", "float", 0.01, "SGD learning rate of the first two settings", 1e-6, 10.0,
+                      log=True),
+                Param("explode_learning_rate", "float", 0.3, "SGD learning rate of the exploding setting", 1e-6,
+                      100.0, log=True),
+                Param("clipnorm", "float", 1.0, "clipnorm: each gradient tensor's ℓ2 norm is scaled down to at most this",
+                      1e-6, 1e3, log=True),
+                Param("clipvalue", "float", 1.0, "clipvalue: each gradient component is clipped to ± this", 1e-6, 1e3,
+                      log=True),
+                Param("probe_images", "int", 256, "validation images the gradient norms are measured on", 10, 10000)),
+        presets={"default": {}, "full": {"per_class": 5000, "epochs": 20, "units": 100, "hidden_layers": 50}},
+        preset_help={"default": "20 hidden layers of 50 units, 1,000 images, 5 epochs per run, 9 runs",
+                     "full": "50 hidden layers of 100 units on all 50,000 training images, 20 epochs, far longer"},
+        quick={"per_class": 20, "epochs": 2, "units": 20, "hidden_layers": 10, "probe_images": 64},
     ),
 )

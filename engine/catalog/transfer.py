@@ -23,7 +23,7 @@ VARIANT_HELP = {
 
 PARAMS = (
     Param("source", "str", "", "run id of a finished base or tune run whose model to reuse "
-          "(empty: the latest one; if there is none, a default base network is trained first)"),
+          "(empty: the latest one; if there is none, a default base network is trained first)", run_id=True),
     Param("mode", "choice", "frozen", "frozen: reused layers frozen; cached: their outputs computed once; "
           "scratch: the same layers with fresh weights, all trained", choices=("frozen", "cached", "scratch")),
     Param("reuse_layers", "int", 5, "how many of the source's lower hidden layers to reuse", 1, 20),

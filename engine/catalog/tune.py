@@ -11,7 +11,8 @@ SEARCH_PARAMS = (
     Param("hyperband_iterations", "int", 1, "how many times to run the whole Hyperband schedule", 1, 20),
     Param("xla", "bool", True, "train trials with each epoch, step loop included, compiled by XLA (about a "
           "second to compile per architecture, then faster epochs; off: TensorFlow's graph mode)"),
-    Param("resume", "str", "", "run id of an interrupted tune run whose search to continue (empty: a new search)"),
+    Param("resume", "str", "", "run id of an interrupted tune run whose search to continue (empty: a new search)",
+          run_id=True),
 )
 
 EXPERIMENTS = [

@@ -11,7 +11,7 @@ from engine.execute import execute
 from engine.registry import get_experiment, resolve_spec
 from engine.runs import RESULT
 
-TOPICS = {"optimizers": 10, "lr-schedules": 11}
+TOPICS = {"optimizers": 10, "lr-schedules": 11, "gradient-clipping": 12}
 
 
 def run_quick(exp_id: str, home: Path, **overrides) -> tuple[dict, list[dict]]:
@@ -85,3 +85,23 @@ def test_lr_schedules_negative_control_a_range_that_stops_too_low_never_turns_up
     result, _ = run_quick("lr-schedules", tutor_home, lr_max=1e-3, epochs=1)
     assert not result["verdict"]["claims"][0]["holds"]
     assert not result["verdict"]["numbers"]["range_test"]["rose"]
+
+
+def test_gradient_clipping_vanishing_explosion_and_clipping_measured(tutor_home):
+    result, events = run_quick("gradient-clipping", tutor_home)
+    claims = {c["name"]: c["holds"] for c in result["verdict"]["claims"]}
+    assert claims["sigmoid_vanishes"] and claims["unclipped_diverges"] and claims["clipnorm_keeps_finite"]
+    runs = result["verdict"]["numbers"]["runs"]
+    layers = result["params"]["hidden_layers"] + 1  # the output layer's kernel too
+    for run in runs.values():  # a row at the start and one after each epoch it trained, one value per layer
+        assert len(run["gradient_norms"]) == len(run["losses"]) + 1
+        assert all(len(row) == layers for row in run["gradient_norms"])
+    chart = by_name(events, "curve")["gradients_sigmoid___normal_0__1"]
+    assert chart["y_scale"] == "log" and chart["series"]["start"]["x"] == list(range(1, layers + 1))
+    assert len(history_from_events(events)) == 9
+
+
+def test_gradient_clipping_negative_control_a_small_rate_does_not_diverge(tutor_home):
+    result, _ = run_quick("gradient-clipping", tutor_home, explode_learning_rate=0.01)
+    claims = {c["name"]: c["holds"] for c in result["verdict"]["claims"]}
+    assert not claims["unclipped_diverges"] and result["verdict"]["holds"] is False
