@@ -8,7 +8,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Log, ProgressBar, Static, TabbedContent, TabPane
+from textual.widgets import Footer, Log, ProgressBar, Static, TabbedContent, TabPane
 
 from engine.errors import TutorError
 from tui.run_manager import RunUpdated, describe_seconds, manager_for
@@ -81,7 +81,7 @@ class RunViewScreen(Screen):
                     yield Static("No tables or charts from this run yet.", id="results-empty", markup=False)
             with TabPane("Trials", id="tab-trials"):
                 yield Static("This run has no trials (only tune runs do).", id="trials-empty", markup=False)
-                yield DataTable(id="trials", zebra_stripes=True, cursor_type="row")
+                yield EventTable("trials", id="trials")
             with TabPane("Log", id="tab-log"):
                 yield Log(id="log", max_lines=500)
         yield Footer()
@@ -95,9 +95,7 @@ class RunViewScreen(Screen):
             return
         self.run_id = self.state.run_id
         manager.subscribe(self)
-        table = self.query_one("#trials", DataTable)
-        table.add_columns("trial", "status", "score", "best epoch", "hyperparameters", "message")
-        table.display = False
+        self.query_one("#trials", EventTable).display = False
         self.refresh_view()
 
     def on_unmount(self) -> None:
@@ -206,15 +204,19 @@ class RunViewScreen(Screen):
                        y_scale=str(event.get("y_scale", "linear")))
 
     def _draw_trials(self, state: RunState) -> None:
-        table = self.query_one("#trials", DataTable)
+        table = self.query_one("#trials", EventTable)
         table.display = bool(state.trials)
         self.query_one("#trials-empty", Static).display = not state.trials
-        table.clear()
+        rows = []
         for row in state.trials.values():
             params = ", ".join(f"{k}={format_cell(v)}" for k, v in row["hyperparameters"].items())
             trial = f"{row['trial']} ({row['worker']})" if row.get("worker") else row["trial"]  # distributed search
-            table.add_row(trial, row["status"], format_cell(row["score"]), format_cell(row["best_epoch"]),
-                          params, row["message"], key=row["trial"])
+            rows.append([trial, row["status"], format_cell(row["score"]), format_cell(row["best_epoch"]), params,
+                         row["message"]])
+        # a failed trial's message wraps in its row rather than running off the screen
+        table.show({"title": "trials", "columns": ["trial", "status", "score", "best epoch", "hyperparameters",
+                                                   "message"], "rows": rows},
+                   keys=[str(row["trial"]) for row in state.trials.values()])
 
     def _draw_log(self) -> None:
         lines = manager_for(self.app).log_tail(self.run_id, since=self._log_size)

@@ -33,12 +33,16 @@ class EventTable(DataTable):
         self.table_name = name
         self.row_count_shown = 0
         self._event: Mapping[str, Any] = {}
+        self._keys: list[str] | None = None
         self._laid_out_for = -1  # the width the columns were last fitted to
 
-    def show(self, event: Mapping[str, Any]) -> None:
-        """Replace the columns and rows with the event's, fitted to the width (long text wraps)."""
+    def show(self, event: Mapping[str, Any], keys: list[str] | None = None) -> None:
+        """Replace the columns and rows with the event's, fitted to the width (long text wraps).
+
+        `keys` name the rows (one per row), so that a caller can find a row again by its key.
+        """
         self.border_title = str(event.get("title") or self.table_name)
-        self._event = event
+        self._event, self._keys = event, keys
         self._lay_out(self._width())
 
     def on_resize(self, event: Resize) -> None:
@@ -62,12 +66,13 @@ class EventTable(DataTable):
         self.clear(columns=True)
         for column, column_width in zip(columns, widths):
             self.add_column(column, width=column_width)
-        for row, cells in zip(rows, texts):
+        keys = self._keys if self._keys is not None and len(self._keys) == len(rows) else [None] * len(rows)
+        for row, cells, key in zip(rows, texts, keys):
             shown: list[str | Text] = list(cells)
             if is_reference(row):
                 shown = [Text(cell, style="italic dim") for cell in cells]
             tall = any(cell_len(cell) > w for cell, w in zip(cells, widths))
-            self.add_row(*shown, height=None if tall else 1)  # a row grows to hold its wrapped text
+            self.add_row(*shown, key=key, height=None if tall else 1)  # a row grows to hold its wrapped text
         self.row_count_shown = len(rows)
 
 
