@@ -11,6 +11,7 @@ from typing import Any
 from engine import data as mnist_data
 from engine.distributed.config import check_network, from_flags
 from engine.errors import TutorError
+from engine.preflight import check_before_run
 from engine.registry import experiments, get_experiment, resolve_spec
 from engine.cli_display import runs_table, runs_text
 from engine.run_id import check_run_id
@@ -118,7 +119,7 @@ def cmd_run(args: argparse.Namespace, extra: list[str]) -> int:
     if args.run_id is not None:
         check_run_id(args.run_id)  # the folder this run will write: directly inside the store, nowhere else
     spec = resolve_spec(args.experiment, args.preset, parse_param_flags(extra, args.set), args.quick, args.data)
-    mnist_data.locate(spec.data)  # a missing --data file is refused before any folder is made
+    check_before_run(spec, args.home)  # a bad data file or source run is refused before any folder is made
     distributed = from_flags(spec.experiment, args.distributed, args.oracle, args.worker_id,
                              str(spec.params.get("resume", "")))
     if distributed:

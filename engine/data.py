@@ -12,6 +12,7 @@ import zipfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -109,17 +110,71 @@ def _load_checked(source: DataSource, size: int, mtime_ns: int) -> Mnist:
     except (zipfile.BadZipFile, ValueError, OSError, EOFError) as error:
         raise DataError(f"MNIST file {path} is not a readable .npz archive ({_short(error)}); "
                         "it may be truncated — replace it or remove it to use the bundled copy.") from None
-    for name, shape in SHAPES.items():
-        if name not in arrays:
-            raise DataError(f"MNIST file {path} has no '{name}' array; it must hold x_train, y_train, x_test, y_test.")
-        if arrays[name].shape != shape:
-            raise DataError(f"MNIST file {path}: '{name}' has shape {arrays[name].shape}, expected {shape}.")
-        if arrays[name].dtype != np.uint8:
-            raise DataError(f"MNIST file {path}: '{name}' has dtype {arrays[name].dtype}, expected uint8.")
+    for name in SHAPES:
+        _check_array(path, name, arrays.get(name))
     for name in ("y_train", "y_test"):
-        if arrays[name].max() > 9:
-            raise DataError(f"MNIST file {path}: '{name}' holds labels above 9; it is not MNIST.")
+        _check_labels(path, name, arrays[name])
     return Mnist(arrays["x_train"], arrays["y_train"], arrays["x_test"], arrays["y_test"], source, digest)
+
+
+def precheck(explicit: str | os.PathLike | None = None) -> DataSource:
+    """Check the MNIST file's arrays before a run folder exists: names, shapes, dtypes, label range.
+
+    Only the images' headers and the small label arrays are read, so the check costs milliseconds
+    and never the decompression of 55 MB of pixels; `load` checks the whole file again in the run.
+    """
+    source = locate(explicit)
+    path = source.path
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = {name.removesuffix(".npy"): name for name in archive.namelist()}
+            for name in SHAPES:
+                if name not in members:
+                    _check_array(path, name, None)
+                with archive.open(members[name]) as handle:
+                    if name.startswith("y_"):
+                        labels = np.lib.format.read_array(handle, allow_pickle=False)
+                        _check_array(path, name, labels)
+                        _check_labels(path, name, labels)
+                    else:
+                        _check_array(path, name, _Header.read(handle))
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError, KeyError) as error:
+        if isinstance(error, PermissionError):
+            raise DataError(f"MNIST file {path} cannot be read ({error.strerror}); check its permissions.") from None
+        raise DataError(f"MNIST file {path} is not a readable .npz archive ({_short(error)}); "
+                        "it may be truncated — replace it or remove it to use the bundled copy.") from None
+    return source
+
+
+@dataclass(frozen=True)
+class _Header:
+    """An array's shape and dtype as its .npy header gives them, without its data."""
+
+    shape: tuple[int, ...]
+    dtype: np.dtype
+
+    @classmethod
+    def read(cls, handle: Any) -> "_Header":
+        """Read the header at the start of an open .npy stream."""
+        version = np.lib.format.read_magic(handle)
+        reader = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+        shape, _, dtype = reader(handle)
+        return cls(tuple(shape), dtype)
+
+
+def _check_array(path: Path, name: str, array: Any) -> None:
+    """Refuse an array (or header) that is missing, or not of MNIST's shape and dtype."""
+    if array is None:
+        raise DataError(f"MNIST file {path} has no '{name}' array; it must hold x_train, y_train, x_test, y_test.")
+    if tuple(array.shape) != SHAPES[name]:
+        raise DataError(f"MNIST file {path}: '{name}' has shape {tuple(array.shape)}, expected {SHAPES[name]}.")
+    if array.dtype != np.uint8:
+        raise DataError(f"MNIST file {path}: '{name}' has dtype {array.dtype}, expected uint8.")
+
+
+def _check_labels(path: Path, name: str, labels: np.ndarray) -> None:
+    if labels.max() > 9:
+        raise DataError(f"MNIST file {path}: '{name}' holds labels above 9; it is not MNIST.")
 
 
 def _short(error: Exception) -> str:

@@ -134,3 +134,12 @@ def fmt(interval: Interval, scale: float = 1.0, digits: int = 2, unit: str = "")
     if not math.isfinite(interval.half_width):
         return f"{value:.{digits}f}{unit}"
     return f"{value:.{digits}f} ± {interval.half_width * scale:.{digits}f}{unit}"
+
+
+def proportion_diff_ci(successes_a: int, n_a: int, successes_b: int, n_b: int) -> Interval:
+    """The share of a minus the share of b with Newcombe's 95% interval (built from both Wilson intervals)."""
+    a, b = proportion_ci(successes_a, n_a), proportion_ci(successes_b, n_b)
+    diff = a.value - b.value
+    low = diff - math.sqrt((a.value - a.low) ** 2 + (b.high - b.value) ** 2)
+    high = diff + math.sqrt((a.high - a.value) ** 2 + (b.value - b.low) ** 2)
+    return Interval(diff, max(-1.0, low), min(1.0, high), min(n_a, n_b))

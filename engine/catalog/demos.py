@@ -92,17 +92,24 @@ EXPERIMENTS = [
     ),
     Experiment(
         id="demo-activations",
-        title="Prove it: dead units at a high learning rate for ReLU, leaky ReLU, ELU and SELU",
+        title="Prove it: dying units at a high learning rate for ReLU, leaky ReLU, ELU and SELU",
         question=4,
-        summary="Trains one network per activation at a high Adam learning rate and tracks, each epoch, the "
-                "share of hidden units that output 0 for every validation image, with seconds per epoch, "
-                "inference time and accuracy.",
+        summary="Trains one network per activation at a high Adam learning rate, and ReLU again at a low one as "
+                "the control, and tracks each epoch the share of hidden units whose gradient is below ε for every "
+                "training image; then times each function alone, with seconds per epoch and accuracy.",
         runner="engine.experiments.demos.activations:run",
         params=(_layers(5), _units(), _epochs(5), _lr(0.01, "Adam learning rate (high on purpose)"), _batch(),
-                _per_class(300), _seed()),
+                _per_class(200), _seed(),
+                Param("control_learning_rate", "float", 1e-4, "Adam learning rate of the ReLU control network; "
+                      "set it to learning_rate for a control in which the high rate cannot kill any unit",
+                      1e-6, 1.0, log=True),
+                Param("epsilon", "float", 1e-3, "a unit whose activation derivative is below this for every "
+                      "training image counts as dying", 1e-9, 0.1, log=True),
+                Param("latency_rounds", "int", 12, "paired rounds of timing each function alone", 2, 500)),
         presets={"default": {}},
-        preset_help={"default": "5 hidden layers of 100 units, Adam at 0.01, 5 epochs on all ten digits"},
-        quick={"epochs": 2, "per_class": 20, "units": 30, "hidden_layers": 3},
+        preset_help={"default": "5 hidden layers of 100 units, Adam at 0.01 (control 1e-4), 5 epochs on 2,000 "
+                                "images of all ten digits"},
+        quick={"epochs": 2, "per_class": 20, "units": 30, "hidden_layers": 3, "latency_rounds": 5},
     ),
     Experiment(
         id="demo-momentum",
@@ -129,35 +136,54 @@ EXPERIMENTS = [
     ),
     Experiment(
         id="demo-sparsity",
-        title="Prove it: three ways to a sparse model",
+        title="Prove it: three ways to a sparse model, each against its control",
         question=6,
-        summary="Plain training then zeroing tiny weights at several thresholds, ℓ1 regularization, and the FTRL "
-                "optimizer with ℓ1, as a table of sparsity (share of exact zeros) against test accuracy.",
+        summary="Plain training then zeroing tiny weights at several thresholds, ℓ1 regularization then zeroing, "
+                "and the FTRL optimizer with ℓ1 against FTRL without it: the share of exact zeros among the "
+                "weights that get a gradient (never-lit pixels' weights apart) and test accuracy paired image by "
+                "image.",
         runner="engine.experiments.demos.sparsity:run",
         params=(_layers(2), _units(), _epochs(5), _lr(1e-3), _batch(), _per_class(300), _seed(),
-                Param("l1", "float", 1e-4, "ℓ1 regularization factor", 1e-8, 1.0, log=True),
+                Param("l1", "float", 1e-4, "ℓ1 regularization factor (0 for a control with no ℓ1)", 0.0, 1.0),
                 Param("ftrl_learning_rate", "float", 0.3, "FTRL learning rate", 1e-4, 10.0, log=True),
-                Param("ftrl_l1", "float", 1e-3, "FTRL ℓ1 regularization strength", 1e-8, 10.0, log=True),
+                Param("ftrl_l1", "float", 1e-3, "FTRL ℓ1 regularization strength (0 for a control with no ℓ1)",
+                      0.0, 10.0),
                 Param("threshold", "float", 1e-3, "smallest |weight| kept when zeroing tiny weights "
-                      "(ten and fifty times larger are tried too)", 1e-6, 1.0, log=True)),
+                      "(ten and fifty times larger are tried too)", 1e-6, 1.0, log=True),
+                Param("margin_points", "float", 3.0, "largest loss of test accuracy, in points, a sparse model may "
+                      "show against its dense control", 0.01, 100.0, log=True),
+                Param("test_images", "int", 2000, "MNIST test images every model is scored on", 100, 10000)),
         presets={"default": {}},
-        preset_help={"default": "2 hidden layers of 100 units, 5 epochs on all ten digits"},
-        quick={"epochs": 1, "per_class": 20, "units": 30},
+        preset_help={"default": "2 hidden layers of 100 units, 5 epochs on all ten digits, 2,000 test images"},
+        quick={"epochs": 1, "per_class": 20, "units": 30, "test_images": 500},
     ),
     Experiment(
         id="demo-dropout",
         title="Prove it: what dropout and MC Dropout cost",
         question=7,
-        summary="Seconds per epoch and epochs to best with and without dropout, then inference time for one "
-                "forward pass against MC Dropout with 10 and more samples, MC accuracy, and the predictive "
-                "uncertainty on the most confusing test digits.",
+        summary="Seconds and epochs to the best validation loss with and without dropout over several seeds, "
+                "inference time of the same weights with and without the dropout layers, MC Dropout with 1, 10 "
+                "and more samples timed alike, MC accuracy paired with one pass, and the predictive spread on the "
+                "digits MC gets wrong against those it gets right.",
         runner="engine.experiments.demos.dropout:run",
-        params=(_layers(3), _units(), _epochs(12), _lr(1e-3), _batch(), _per_class(300), _seed(),
-                Param("dropout", "float", 0.3, "dropout rate after each hidden layer", 0.01, 0.9),
+        params=(_layers(3), _units(), _epochs(10), _lr(1e-3), _batch(), _per_class(200), _seed(),
+                Param("dropout", "float", 0.3, "dropout rate after each hidden layer (0 for a control without "
+                      "dropout)", 0.0, 0.9),
+                Param("seeds", "int", 3, "seeds to train both arms with (pairs of runs)", 1, 20),
                 Param("mc_samples", "int", 100, "stochastic passes for the larger MC Dropout estimate", 11, 1000),
-                Param("inference_images", "int", 2000, "test images used to time inference", 10, 10000)),
+                Param("inference_images", "int", 500, "test images used to time inference", 10, 10000),
+                Param("test_images", "int", 2000, "MNIST test images MC Dropout and one pass are scored on",
+                      100, 10000),
+                Param("timing_rounds", "int", 8, "paired rounds of MC timing, the same for every sample count "
+                      "(plain inference gets six times as many)", 2, 100),
+                Param("inference_margin", "float", 0.1, "largest relative difference in inference time counted "
+                      "as no cost", 0.001, 1.0, log=True),
+                Param("mc_margin_points", "float", 1.0, "largest loss of accuracy, in points, MC Dropout may show "
+                      "against one pass", 0.01, 100.0, log=True)),
         presets={"default": {}},
-        preset_help={"default": "3 hidden layers of 100 units, dropout 0.3, 12 epochs; MC with 10 and 100 samples"},
-        quick={"epochs": 2, "per_class": 20, "units": 30, "mc_samples": 30, "inference_images": 1000},
+        preset_help={"default": "3 hidden layers of 100 units, dropout 0.3, 10 epochs × 3 seeds on 2,000 images; MC "
+                                "with 10 and 100 samples"},
+        quick={"epochs": 3, "per_class": 20, "units": 30, "seeds": 2, "mc_samples": 30, "inference_images": 200,
+               "test_images": 500, "timing_rounds": 3},
     ),
 ]

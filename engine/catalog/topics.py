@@ -105,3 +105,33 @@ EXPERIMENTS.append(
         quick={"per_class": 20, "epochs": 2, "units": 20, "hidden_layers": 10, "probe_images": 64},
     ),
 )
+
+EXPERIMENTS.append(
+    Experiment(
+        id="regularization",
+        title="Regularization: ℓ2, ℓ1, max-norm, dropout and SELU with AlphaDropout against overfitting",
+        question=13,
+        summary="Trains the same network on a training set small enough to overfit, with no regularization and with "
+                "each of five regularizers, and tabulates training and validation accuracy, their gap, and the "
+                "share of near-zero weights.",
+        runner="engine.experiments.topics.regularization:run",
+        params=(_layers(3), _units(200), _epochs(20), _batch(), _per_class(50, "training images per digit (few, so the "
+                "network can memorize them)"),
+                Param("val_per_class", "int", 200, "validation images per digit", 10, 1000),
+                _seeds(2), _seed(),
+                Param("learning_rate", "float", 1e-3, "Adam learning rate", 1e-6, 1.0, log=True),
+                Param("l2", "float", 1e-2, "ℓ2 factor", 1e-9, 1.0, log=True),
+                Param("l1", "float", 5e-4, "ℓ1 factor", 1e-9, 1.0, log=True),
+                Param("max_norm", "float", 1.0, "max-norm: largest ℓ2 norm of each unit's incoming weights", 1e-3,
+                      1e3, log=True),
+                Param("dropout", "float", 0.5, "dropout rate after each hidden layer", 0.0, 0.9),
+                Param("alpha_dropout", "float", 0.2, "AlphaDropout rate after each SELU layer", 0.0, 0.9),
+                Param("near_zero", "float", 1e-3, "weights smaller than this in magnitude count as near zero", 1e-15,
+                      1.0, log=True)),
+        presets={"default": {}, "full": {"per_class": 500, "val_per_class": 1000, "epochs": 100, "seeds": 3,
+                                         "units": 300}},
+        preset_help={"default": "3 hidden layers of 200 units on 500 images, 20 epochs, 6 variants × 2 seeds",
+                     "full": "5,000 training images, 100 epochs, 3 seeds, far longer than the default"},
+        quick={"per_class": 20, "val_per_class": 30, "epochs": 15, "units": 64, "seeds": 1},
+    ),
+)

@@ -1,7 +1,6 @@
 """The bundled question files: all load in chapter order, every field is filled in, links resolve."""
 from __future__ import annotations
 
-import importlib.util
 import re
 import sys
 from pathlib import Path
@@ -17,7 +16,7 @@ else:  # pragma: no cover
 
 ROOT = Path(__file__).resolve().parents[2]
 
-# The prove-it demos of questions 1-7; they may be registered later than the content.
+# The prove-it demos of questions 1-7.
 DEMOS = {
     1: "demo-symmetry",
     2: "demo-bias-init",
@@ -73,44 +72,37 @@ def test_hints_and_key_points(questions):
             assert len(point) <= 80, f"{where}: key point too long to tick off: {point!r}"
 
 
-def _registry():
-    if importlib.util.find_spec("engine.registry") is None:
-        pytest.skip("engine.registry is not there yet")
-    import engine.registry
-
-    return engine.registry
-
-
 def test_every_experiment_link_resolves(questions):
-    registry = _registry()
+    from engine import registry
+
     known = set(registry.experiment_ids())
     problems = []
     for q in questions:
         for link in q.experiments:
-            if link.id in known:
-                presets = registry.get_experiment(link.id).presets
-                if link.preset is not None and link.preset not in presets:
-                    problems.append(f"{q.path.name}: '{link}' - experiment '{link.id}' has no preset "
-                                    f"'{link.preset}' (its presets: {', '.join(presets)})")
-            elif link.id in DEMOS.values():
-                if link.preset is not None:
-                    problems.append(f"{q.path.name}: '{link}' - demo not registered yet, "
-                                    "so its preset cannot be checked")
-            else:
+            if link.id not in known:
                 problems.append(f"{q.path.name}: '{link}' - no experiment with id '{link.id}'")
+                continue
+            presets = registry.get_experiment(link.id).presets
+            if link.preset is not None and link.preset not in presets:
+                problems.append(f"{q.path.name}: '{link}' - experiment '{link.id}' has no preset "
+                                f"'{link.preset}' (its presets: {', '.join(presets)})")
     assert not problems, "Missing experiment links:\n" + "\n".join(problems)
 
 
+def test_every_demo_is_registered_for_its_question():
+    from engine import registry
+
+    for number, demo in DEMOS.items():
+        assert registry.get_experiment(demo).question == number
+
+
 def test_linked_experiments_belong_to_their_question(questions):
-    registry = _registry()
-    known = set(registry.experiment_ids())
-    wrong = [
-        f"{q.path.name}: '{link.id}' is registered for question "
-        f"{registry.get_experiment(link.id).question}"
-        for q in questions
-        for link in q.experiments
-        if link.id in known and registry.get_experiment(link.id).question != q.number
-    ]
+    from engine import registry
+
+    links = [(q, link) for q in questions for link in q.experiments]
+    assert links
+    wrong = [f"{q.path.name}: '{link.id}' is registered for question {registry.get_experiment(link.id).question}"
+             for q, link in links if registry.get_experiment(link.id).question != q.number]
     assert not wrong, "\n".join(wrong)
 
 

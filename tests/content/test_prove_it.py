@@ -20,7 +20,7 @@ import content
 # leaves this list and is checked from then on.
 JUDGED_DEMOS = ("demo-symmetry", "demo-bias-init", "demo-selu", "demo-activations", "demo-momentum",
                 "demo-sparsity", "demo-dropout")
-PENDING: frozenset[str] = frozenset({"demo-activations", "demo-sparsity", "demo-dropout"})
+PENDING: frozenset[str] = frozenset()
 
 _BULLET = re.compile(r"^\s*[-*]\s+(.*\S)\s*$")
 

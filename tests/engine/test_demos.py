@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from engine.errors import ParamError
@@ -49,40 +48,6 @@ def test_every_demo_is_registered_for_its_question_with_a_quick_setting():
         assert resolve_spec(exp_id, quick=True).params != resolve_spec(exp_id).params
 
 
-def test_activations_only_relu_units_can_die_and_the_curve_tracks_each_epoch(tutor_home):
-    result, events = run_demo("demo-activations", tutor_home, learning_rate=0.05)
-    dead = result["verdict"]["numbers"]["dead_per_epoch"]
-    assert set(dead) == {"ReLU", "leaky ReLU", "ELU", "SELU"}
-    for label, shares in dead.items():
-        assert len(shares) == result["params"]["epochs"] + 1  # before training, then after each epoch
-        if label != "ReLU":
-            assert max(shares) == 0.0  # their gradient never vanishes, so no unit is silent for every image
-    assert max(dead["ReLU"]) > 0.0  # at this rate some ReLU units die even in a tiny run
-    assert curves(events)["dead_units"]["series"]["ReLU"]["y"] == pytest.approx(dead["ReLU"], rel=1e-3)
-
-
-def test_sparsity_l1_and_ftrl_give_more_zeros_than_plain_training(tutor_home):
-    result, events = run_demo("demo-sparsity", tutor_home)
-    numbers = result["verdict"]["numbers"]
-    plain, l1, ftrl = numbers["methods"].values()
-    assert plain["exact_zeros"] == 0.0
-    assert ftrl["exact_zeros"] > plain["exact_zeros"]
-    assert l1["below_threshold"] > plain["below_threshold"]
-    assert numbers["l1_zeroed"][0] > numbers["plain_zeroed"][0]
-    rows = tables(events)["sparsity"]["rows"]
-    plain_zeroed = [row[1] for row in rows if row[0].startswith("plain, ")]
-    assert plain_zeroed == sorted(plain_zeroed) and plain_zeroed[-1] > plain_zeroed[0]  # higher threshold, more zeros
-
-
-def test_dropout_mc_inference_time_grows_with_sample_count(tutor_home):
-    result, events = run_demo("demo-dropout", tutor_home)
-    ms = list(result["verdict"]["numbers"]["inference_ms"].values())
-    one, mc_one, ten, many = ms[1:]
-    assert one < ten < many and mc_one < ten < many  # timed in this run, so load on the machine hits all alike
-    assert result["verdict"]["holds"]
-    rows = tables(events)["uncertainty"]["rows"]
-    assert len(rows) == 5 and all(row[-1] > 0 for row in rows)  # MC samples disagree on confusing digits
-    assert set(history_from_events(events)) == {"no dropout", "dropout 0.3"}
 
 
 def test_a_stop_during_the_first_configuration_cancels_before_the_next(tutor_home):

@@ -11,7 +11,7 @@ from engine.execute import execute
 from engine.registry import get_experiment, resolve_spec
 from engine.runs import RESULT
 
-TOPICS = {"optimizers": 10, "lr-schedules": 11, "gradient-clipping": 12}
+TOPICS = {"optimizers": 10, "lr-schedules": 11, "gradient-clipping": 12, "regularization": 13}
 
 
 def run_quick(exp_id: str, home: Path, **overrides) -> tuple[dict, list[dict]]:
@@ -105,3 +105,22 @@ def test_gradient_clipping_negative_control_a_small_rate_does_not_diverge(tutor_
     result, _ = run_quick("gradient-clipping", tutor_home, explode_learning_rate=0.01)
     claims = {c["name"]: c["holds"] for c in result["verdict"]["claims"]}
     assert not claims["unclipped_diverges"] and result["verdict"]["holds"] is False
+
+
+def test_regularization_overfits_without_and_l1_sparsifies(tutor_home):
+    result, events = run_quick("regularization", tutor_home)
+    claims = {c["name"]: c["holds"] for c in result["verdict"]["claims"]}
+    assert claims["none_overfits"] and claims["l1_sparsifies"]
+    by = result["verdict"]["numbers"]["by_variant"]
+    gap = {name: r["val_loss"][0] - r["train_loss"][0] for name, r in by.items()}
+    assert gap["ℓ2"] < gap["none"]  # the strongest penalty narrows the loss gap even in a tiny run
+    assert len(by_name(events, "table")["regularization"]["rows"]) == 6
+    assert set(history_from_events(events)) == set(by)
+
+
+def test_regularization_negative_control_penalties_too_weak_to_matter(tutor_home):
+    # no dropout layer and vanishing penalties train the same weights as no regularization (Adam would still
+    # amplify a tiny ℓ1 gradient on idle weights, so the sparsity control counts only weights below 1e-12)
+    result, _ = run_quick("regularization", tutor_home, l1=1e-9, l2=1e-9, dropout=0.0, epochs=8, near_zero=1e-12)
+    claims = {c["name"]: c["holds"] for c in result["verdict"]["claims"]}
+    assert not claims["penalties_and_dropout_narrow_gap"] and not claims["l1_sparsifies"]

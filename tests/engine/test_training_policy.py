@@ -77,7 +77,7 @@ def test_nan_never_counts_as_the_best():
 
 
 def test_negative_patience_is_a_programming_error():
-    with pytest.raises(ValueError, match="patience"):
+    with pytest.raises(ValueError, match=r"^patience must be 0 \(never stop\) or more$"):
         EarlyStopping(-1)
     assert EarlyStopping(0).patience == 0
 

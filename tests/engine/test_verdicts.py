@@ -66,3 +66,16 @@ def test_interval_comparisons_are_strict():
 def test_fmt_scales_and_drops_an_infinite_spread():
     assert fmt(mean_ci([0.9, 0.92]), 100, 1).startswith("91.0 ± ")
     assert fmt(mean_ci([0.5]), 100, 1, "%") == "50.0%"
+
+
+def test_proportion_difference_interval_is_newcombes_and_stays_in_range():
+    from engine.verdicts import proportion_diff_ci
+    same = proportion_diff_ci(5, 100, 5, 100)
+    assert same.value == 0.0 and same.low < 0.0 < same.high
+    clear = proportion_diff_ci(60, 500, 3, 500)
+    assert clear.above(0.0) and clear.value == pytest.approx(57 / 500)
+    extreme = proportion_diff_ci(10, 10, 0, 10)
+    assert extreme.high <= 1.0 and extreme.low > 0.5
+    # a reference value (Newcombe 1998, example: 56/70 vs 48/80): 0.2000 [0.0524, 0.3339]
+    ref = proportion_diff_ci(56, 70, 48, 80)
+    assert (ref.low, ref.high) == (pytest.approx(0.0524, abs=5e-4), pytest.approx(0.3339, abs=5e-4))

@@ -30,3 +30,24 @@ async def test_the_lab_refuses_a_transfer_source_outside_the_store(tutor_home):
         await pilot.pause()
         assert app.launched == []
         assert "must name a run" in str(lab.query_one("#lab-message", Static).render())
+
+
+async def test_the_lab_refuses_a_malformed_data_file_before_any_run_folder(tutor_home, tmp_path, monkeypatch):
+    import numpy as np
+
+    from engine import data
+
+    with np.load(data.BUNDLED_PATH) as archive:
+        arrays = {name: archive[name] for name in data.SHAPES}
+    bad = tmp_path / "float.npz"
+    np.savez(bad, **{**arrays, "x_test": arrays["x_test"].astype(np.float32)})
+    monkeypatch.setenv(data.DATA_ENV, str(bad))
+    app = HostApp(lambda: LabScreen("base"), tutor_home)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert app.launched == []
+        said = str(app.screen.query_one("#lab-message", Static).render())
+        assert "'x_test' has dtype float32, expected uint8" in said
+    assert not (tutor_home / "runs").exists()

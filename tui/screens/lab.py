@@ -11,6 +11,7 @@ from textual.widgets import Button, Checkbox, Footer, Input, Label, OptionList, 
 from textual.widgets.option_list import Option
 
 from engine.errors import TutorError
+from engine.preflight import check_before_run
 from engine.registry import Experiment, RunSpec, experiments, get_experiment, resolve_spec
 from tui.run_manager import manager_for
 from tui.widgets.param_field import ParamField, as_text
@@ -170,8 +171,10 @@ class LabScreen(Screen):
             return None
         overrides = {field.param.name: field.text for field in fields}
         try:
-            return resolve_spec(self.experiment_id, self.preset, overrides,
+            spec = resolve_spec(self.experiment_id, self.preset, overrides,
                                 quick=self.query_one("#lab-quick", Checkbox).value)
+            check_before_run(spec, getattr(self.app, "home", None))  # refused here, not as a failed run
+            return spec
         except TutorError as error:
             self._say(str(error), error=True)
             return None

@@ -43,7 +43,8 @@ def standardizer(x_train: np.ndarray) -> keras.layers.Layer:
 def dense_stack(depth: int, units: int, activation: str, kernel_init: InitFactory,
                 bias_init: InitFactory | None = None, dropout: float = 0.0, alpha_dropout: bool = False,
                 n_classes: int = 10, inputs: keras.layers.Layer | None = None, seed: int = 0,
-                kernel_regularizer: Any = None, name: str = "demo") -> keras.Sequential:
+                kernel_regularizer: Any = None, name: str = "demo",
+                kernel_constraint: Callable[[], Any] | None = None) -> keras.Sequential:
     """A plain sequential dense stack named like the exercise network (hidden1…, drop1…, output).
 
     Unlike `engine.models.build_mlp` it lets a demo choose the bias initializer, a regularizer, alpha
@@ -55,7 +56,8 @@ def dense_stack(depth: int, units: int, activation: str, kernel_init: InitFactor
     for i in range(1, depth + 1):
         layers.append(keras.layers.Dense(units, activation=activation, kernel_initializer=kernel_init(i),
                                          bias_initializer=bias_init(i) if bias_init else "zeros",
-                                         kernel_regularizer=kernel_regularizer, name=f"hidden{i}"))
+                                         kernel_regularizer=kernel_regularizer, name=f"hidden{i}",
+                                         kernel_constraint=kernel_constraint() if kernel_constraint else None))
         if dropout > 0:
             kind = keras.layers.AlphaDropout if alpha_dropout else keras.layers.Dropout
             layers.append(kind(dropout, seed=seed + 1000 + i, name=f"drop{i}"))

@@ -1,16 +1,23 @@
 """Question 6: three ways to a sparse model (zeroing tiny weights, ℓ1 regularization, FTRL with ℓ1), each measured
-as the share of connection weights that are exactly zero against test accuracy."""
+against its dense control as the share of exact zeros, with test accuracy paired image by image.
+
+Weights fed by pixels that are blank in every training image never get a gradient; they are counted apart."""
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import keras
 import numpy as np
 
 from engine.context import RunContext
+from engine.data import Split
 from engine.experiments.demos import common
+from engine.judges.sparsity import judge
+from engine.training import pipeline
 
 THRESHOLD_STEPS = (1, 10, 50)  # the chosen threshold and two larger ones, to show the trade-off
+TEST_SAMPLE_SEED = 7  # one fixed sample of the MNIST test set, the same for every method
 
 
 def kernels(model: keras.Model) -> list[keras.Variable]:
@@ -18,82 +25,100 @@ def kernels(model: keras.Model) -> list[keras.Variable]:
     return [layer.kernel for layer in model.layers if isinstance(layer, keras.layers.Dense)]
 
 
-def zero_share(model: keras.Model) -> float:
-    """Share of connection weights that are exactly 0."""
-    values = [np.asarray(k) for k in kernels(model)]
-    return float(sum(int((v == 0).sum()) for v in values) / sum(v.size for v in values))
+def never_lit(x_train: np.ndarray) -> np.ndarray:
+    """Per pixel, True when it is blank in every training image (its first-layer weights get no gradient)."""
+    return x_train.reshape(len(x_train), -1).max(axis=0) == 0
 
 
-def below_share(model: keras.Model, threshold: float) -> float:
-    """Share of connection weights whose magnitude is below the threshold (what zeroing would remove)."""
-    values = [np.asarray(k) for k in kernels(model)]
-    return float(sum(int((np.abs(v) < threshold).sum()) for v in values) / sum(v.size for v in values))
+def zero_counts(values: list[np.ndarray], blank: np.ndarray) -> dict[str, int]:
+    """Exact zeros among the weights fed by never-lit pixels (rows of the first kernel) and among the rest."""
+    first, rest = values[0], values[1:]
+    never = first[blank]
+    zeros_lit = int((first[~blank] == 0).sum()) + sum(int((v == 0).sum()) for v in rest)
+    weights_lit = int(first[~blank].size) + sum(int(v.size) for v in rest)
+    return {"zeros_lit": zeros_lit, "weights_lit": weights_lit, "zeros_never_lit": int((never == 0).sum()),
+            "weights_never_lit": int(never.size)}
 
 
-def zero_below(model: keras.Model, threshold: float) -> None:
-    """Set every connection weight whose magnitude is below the threshold to exactly 0."""
-    for kernel in kernels(model):
-        value = np.asarray(kernel)
-        kernel.assign(np.where(np.abs(value) < threshold, 0.0, value).astype(value.dtype))
+def zeroed(values: list[np.ndarray], threshold: float) -> list[np.ndarray]:
+    """The weights with every magnitude below the threshold set to exactly 0."""
+    return [np.where(np.abs(v) < threshold, 0.0, v).astype(v.dtype) for v in values]
 
 
-def pruned_rows(model: keras.Model, method: str, thresholds: list[float], split: Any) -> list[list]:
-    """Rows for zeroing the model's tiny weights at each threshold, restoring the trained weights afterwards."""
-    saved = [np.asarray(k).copy() for k in kernels(model)]
-    rows = []
-    for threshold in thresholds:
-        zero_below(model, threshold)
-        rows.append([f"{method}, |w| < {threshold:g} zeroed", zero_share(model),
-                     common.accuracy(model, split.x_test, split.y_test)])
-        for kernel, value in zip(kernels(model), saved):
-            kernel.assign(value)
-    return rows
+def correct(model: keras.Model, split: Split) -> np.ndarray:
+    """Per test image, whether the model's most probable class is the true one."""
+    probabilities = model.predict(pipeline.as_float(split.x_test), batch_size=1024, verbose=0)
+    return probabilities.argmax(axis=1) == split.y_test
+
+
+def with_kernels(model: keras.Model, values: list[np.ndarray]) -> None:
+    """Load the given connection weights into the model."""
+    for kernel, value in zip(kernels(model), values):
+        kernel.assign(value)
+
+
+def paired(sparse: np.ndarray, control: np.ndarray) -> dict[str, int]:
+    """Counts of test images only the sparse model or only its control gets right."""
+    return {"n": int(len(sparse)), "only_sparse_right": int((sparse & ~control).sum()),
+            "only_control_right": int((control & ~sparse).sum())}
+
+
+def test_sample(ctx: RunContext, split: Split, count: int) -> Split:
+    """The split with its test set replaced by a fixed sample of the MNIST test images."""
+    mnist = ctx.mnist()
+    pick = np.random.default_rng(TEST_SAMPLE_SEED).permutation(len(mnist.y_test))[:count]
+    return dataclasses.replace(split, x_test=mnist.x_test[pick], y_test=mnist.y_test[pick].astype(split.y_test.dtype))
 
 
 def run(ctx: RunContext) -> dict[str, Any]:
-    """Train plainly, with ℓ1 and with FTRL + ℓ1; tabulate exact zeros against test accuracy."""
+    """Train plainly, with ℓ1, with FTRL + ℓ1 and FTRL without ℓ1; tabulate exact zeros against test accuracy."""
     p = ctx.params
-    split = common.demo_split(ctx, range(10), p["per_class"])
+    split = test_sample(ctx, common.demo_split(ctx, range(10), p["per_class"]), p["test_images"])
+    blank = never_lit(split.x_train)
     thresholds = [p["threshold"] * step for step in THRESHOLD_STEPS]
     setups = {
         "plain (Adam)": (None, keras.optimizers.Adam(p["learning_rate"])),
         f"ℓ1 {p['l1']:g} (Adam)": (keras.regularizers.L1(p["l1"]), keras.optimizers.Adam(p["learning_rate"])),
         f"FTRL, ℓ1 {p['ftrl_l1']:g}": (None, keras.optimizers.Ftrl(p["ftrl_learning_rate"],
                                                                   l1_regularization_strength=p["ftrl_l1"])),
+        "FTRL, no ℓ1 (control)": (None, keras.optimizers.Ftrl(p["ftrl_learning_rate"])),
     }
+    keys = ("plain", "l1", "ftrl_l1", "ftrl_control")
+    columns = ["method", "exact zeros (weights with a gradient)", "zeros on never-lit pixels", "test accuracy"]
     rows: list[list[Any]] = []
-    measured: dict[str, dict[str, float]] = {}
+    methods: dict[str, dict[str, int]] = {}
+    right: dict[str, np.ndarray] = {}
+    accuracy: dict[str, float] = {}
     epochs = 0
-    for label, (regularizer, optimizer) in setups.items():
+    for key, (label, (regularizer, optimizer)) in zip(keys, setups.items()):
         keras.utils.set_random_seed(p["seed"])
         model = common.dense_stack(p["hidden_layers"], p["units"], "relu", common.seeded("he_normal", p["seed"]),
                                    kernel_regularizer=regularizer, seed=p["seed"])
         trained = common.fit(ctx, model, split, series=label, epochs=p["epochs"], batch_size=p["batch_size"],
                              seed=p["seed"], optimizer=optimizer)
         epochs += trained["epochs"]
-        measured[label] = {"exact_zeros": zero_share(model), "below_threshold": below_share(model, thresholds[0]),
-                           "test_accuracy": common.accuracy(model, split.x_test, split.y_test)}
-        rows.append([label, measured[label]["exact_zeros"], measured[label]["test_accuracy"]])
-        if regularizer is not None or label.startswith("plain"):
+        values = [np.asarray(k).copy() for k in kernels(model)]
+        variants = [(key, label, values)]
+        if key in ("plain", "l1"):
             # zeroing is the whole method for plain training and the usual finishing step after ℓ1
-            rows += pruned_rows(model, label.split(" (")[0], thresholds, split)
-        common.table(ctx, "sparsity", "Sparsity (share of exactly-zero weights) vs test accuracy",
-                     ["method", "exact zeros", "test accuracy"], rows)
+            variants += [(f"{key}_zeroed" if t == thresholds[0] else None, f"{label.split(' (')[0]}, |w| < {t:g} "
+                          "zeroed", zeroed(values, t)) for t in thresholds]
+        for name, row_label, weights in variants:
+            with_kernels(model, weights)
+            counts, hits = zero_counts(weights, blank), correct(model, split)
+            if name:
+                methods[name], right[name], accuracy[name] = counts, hits, float(hits.mean())
+            rows.append([row_label, counts["zeros_lit"] / counts["weights_lit"],
+                         counts["zeros_never_lit"] / max(counts["weights_never_lit"], 1), float(hits.mean())])
+        common.table(ctx, "sparsity", "Sparsity (share of exactly-zero weights) vs test accuracy", columns, rows)
     ctx.check_stop()
-    results = common.table(ctx, "sparsity", "Sparsity (share of exactly-zero weights) vs test accuracy",
-                           ["method", "exact zeros", "test accuracy"], rows)
-    plain, l1, ftrl = measured.values()
-    plain_pruned = next(row for row in rows if row[0].startswith("plain, "))
-    l1_pruned = next(row for row in rows if row[0].startswith("ℓ1") and "zeroed" in row[0])
-    holds = ftrl["exact_zeros"] > plain["exact_zeros"] and l1_pruned[1] > plain_pruned[1]
-    text = (f"Plain training left {common.pct(plain['exact_zeros'])} of weights exactly zero "
-            f"({common.pct(plain['test_accuracy'])} test accuracy); zeroing those below {thresholds[0]:g} gave "
-            f"{common.pct(plain_pruned[1])} zeros at {common.pct(plain_pruned[2])}. ℓ1 left "
-            f"{common.pct(l1['exact_zeros'])} exactly zero but {common.pct(l1['below_threshold'])} below "
-            f"{thresholds[0]:g}, so zeroing them gave {common.pct(l1_pruned[1])} zeros at {common.pct(l1_pruned[2])}; "
-            f"FTRL with ℓ1 set {common.pct(ftrl['exact_zeros'])} exactly to zero by itself at "
-            f"{common.pct(ftrl['test_accuracy'])}.")
-    numbers = {"methods": measured, "thresholds": thresholds, "plain_zeroed": plain_pruned[1:],
-               "l1_zeroed": l1_pruned[1:]}
-    return {"summary": {"test_accuracy": plain["test_accuracy"], "epochs": epochs}, "tables": {"sparsity": results},
-            "data": split.sizes(), "verdict": common.verdict(ctx, text, numbers, holds)}
+    results = common.table(ctx, "sparsity", "Sparsity (share of exactly-zero weights) vs test accuracy", columns, rows)
+    numbers = {"ftrl_l1": p["ftrl_l1"], "l1": p["l1"], "threshold": thresholds[0], "thresholds": thresholds,
+               "margin_points": p["margin_points"], "never_lit_pixels": int(blank.sum()), "pixels": int(blank.size),
+               "methods": {k: methods[k] for k in ("plain_zeroed", "l1_zeroed", "ftrl_l1", "ftrl_control")},
+               "unpruned": {k: methods[k] for k in ("plain", "l1")},
+               "accuracy_pairs": {"FTRL with ℓ1": paired(right["ftrl_l1"], right["ftrl_control"]),
+                                  "ℓ1 then zeroing": paired(right["l1_zeroed"], right["plain_zeroed"])},
+               "test_accuracy": accuracy}
+    return {"summary": {"test_accuracy": accuracy["plain"], "epochs": epochs}, "tables": {"sparsity": results},
+            "data": split.sizes(), "verdict": common.emit_verdict(ctx, judge(numbers))}

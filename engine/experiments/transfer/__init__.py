@@ -7,7 +7,8 @@ import keras
 
 from engine.context import RunContext
 from engine.experiments.transfer.data import transfer_data
-from engine.experiments.transfer.source import find_source
+from engine.errors import RunError
+from engine.experiments.transfer.source import Source, find_source
 from engine.experiments.transfer.suite import run_suite
 from engine.experiments.transfer.variants import run_variant, variant_name
 from engine.training.callbacks import save_model_atomic
@@ -15,12 +16,21 @@ from engine.training.callbacks import save_model_atomic
 MODEL_FILE = "model.keras"
 
 
+def load_source_model(source: Source) -> keras.Model:
+    """The source network, or a RunError in one sentence when Keras cannot read the file after all."""
+    try:
+        return keras.models.load_model(source.model_path, compile=False)
+    except Exception as error:  # Keras raises ValueError, OSError, KeyError… for a damaged file
+        raise RunError(f"The model in run {source.run_id} is damaged or not a Keras file "
+                       f"({type(error).__name__}); choose another source with --source.") from None
+
+
 def run(ctx: RunContext) -> dict[str, Any]:
     """Find the source network, then train one variant (or every variant over several seeds)."""
     p = ctx.params
     source = find_source(ctx)
     ctx.phase("loading the source network", **source.describe())
-    source_model = keras.models.load_model(source.model_path, compile=False)
+    source_model = load_source_model(source)
     mnist = ctx.mnist()
     ctx.check_stop()
     if p["suite"]:

@@ -8,9 +8,7 @@ from typing import Any
 from engine.context import RunContext
 from engine.errors import RunError
 from engine.runs import RunStore
-
-SOURCE_EXPERIMENTS = ("base", "tune")
-MODEL_FILE = "model.keras"
+from engine.source_model import MODEL_FILE, check_named_source, source_problem
 
 
 @dataclass(frozen=True)
@@ -33,29 +31,14 @@ def find_source(ctx: RunContext) -> Source:
     """The run named by `source`, else the latest usable one, else a default base trained now."""
     store = RunStore(ctx.home)
     wanted = ctx.params["source"].strip()
+    reuse = ctx.params.get("reuse_layers")
     if wanted:
-        path = store.path_of(wanted)
-        problem = _unusable(store, path)
-        if problem:
-            raise RunError(f"Run {path.name} cannot be a transfer source: {problem}.")
-        return _source(store, path)
-    usable = [row for row in store.list() if row.path != ctx.run_dir and not _unusable(store, row.path)]
+        return _source(store, check_named_source(store, wanted, reuse))
+    usable = [row for row in store.list() if row.path != ctx.run_dir and not source_problem(store, row.path)]
     if usable:
         latest = max(usable, key=lambda row: row.started or 0)
         return _source(store, latest.path)
     return train_default_base(ctx, store)
-
-
-def _unusable(store: RunStore, path: Path) -> str:
-    """Why a run folder cannot give a source model ('' when it can)."""
-    row = store.summary(path)
-    if row.experiment not in SOURCE_EXPERIMENTS:
-        return f"it is a '{row.experiment}' run, and only base or tune runs train a 0–4 network"
-    if row.status != "finished":
-        return f"it is {row.status}, not finished"
-    if not (path / MODEL_FILE).is_file():
-        return f"it has no {MODEL_FILE}"
-    return ""
 
 
 def _source(store: RunStore, path: Path, trained_here: bool = False) -> Source:
