@@ -53,6 +53,10 @@ def build_parser() -> argparse.ArgumentParser:
                      help="tune only: serve a search to workers (chief) or train its trials (worker)")
     run.add_argument("--oracle", metavar="HOST:PORT", help="the chief's address (with --distributed)")
     run.add_argument("--worker-id", metavar="N", help="this worker's own number (with --distributed worker)")
+    run.add_argument("--token", help="the search's token (default: $CH11_TUTOR_SEARCH_TOKEN; a chief makes one "
+                                     "and prints the worker command with it)")
+    run.add_argument("--tls-cert", metavar="FILE", help="serve (chief) or trust (worker) this PEM certificate")
+    run.add_argument("--tls-key", metavar="FILE", help="the chief's PEM private key, with --tls-cert")
     sub.add_parser("runs", help="list runs as a table").add_argument("--json", action="store_true")
     show = sub.add_parser("show", help="one run's summary and history")
     show.add_argument("run_id")
@@ -121,7 +125,7 @@ def cmd_run(args: argparse.Namespace, extra: list[str]) -> int:
     spec = resolve_spec(args.experiment, args.preset, parse_param_flags(extra, args.set), args.quick, args.data)
     check_before_run(spec, args.home)  # a bad data file or source run is refused before any folder is made
     distributed = from_flags(spec.experiment, args.distributed, args.oracle, args.worker_id,
-                             str(spec.params.get("resume", "")))
+                             str(spec.params.get("resume", "")), args.token, args.tls_cert, args.tls_key)
     if distributed:
         check_network(distributed)  # a port in use or an absent chief, before TensorFlow loads
         os.environ.update(distributed.env())  # keras-tuner's own chief/worker switches
