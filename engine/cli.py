@@ -13,7 +13,9 @@ from engine.distributed.config import check_network, from_flags
 from engine.errors import TutorError
 from engine.preflight import check_before_run
 from engine.registry import experiments, get_experiment, resolve_spec
+from engine.cli_display import runs_table, runs_text
 from engine.run_id import check_run_id
+from engine.run_table import WIDE_FROM, columns_for
 from engine.runs import LOG, RunStore
 
 EPILOG = """examples:
@@ -51,6 +53,10 @@ def build_parser() -> argparse.ArgumentParser:
                      help="tune only: serve a search to workers (chief) or train its trials (worker)")
     run.add_argument("--oracle", metavar="HOST:PORT", help="the chief's address (with --distributed)")
     run.add_argument("--worker-id", metavar="N", help="this worker's own number (with --distributed worker)")
+    run.add_argument("--token", help="the search's token (default: $CH11_TUTOR_SEARCH_TOKEN; a chief makes one "
+                                     "and prints the worker command with it)")
+    run.add_argument("--tls-cert", metavar="FILE", help="serve (chief) or trust (worker) this PEM certificate")
+    run.add_argument("--tls-key", metavar="FILE", help="the chief's PEM private key, with --tls-cert")
     sub.add_parser("runs", help="list runs as a table").add_argument("--json", action="store_true")
     show = sub.add_parser("show", help="one run's summary and history")
     show.add_argument("run_id")
@@ -119,7 +125,7 @@ def cmd_run(args: argparse.Namespace, extra: list[str]) -> int:
     spec = resolve_spec(args.experiment, args.preset, parse_param_flags(extra, args.set), args.quick, args.data)
     check_before_run(spec, args.home)  # a bad data file or source run is refused before any folder is made
     distributed = from_flags(spec.experiment, args.distributed, args.oracle, args.worker_id,
-                             str(spec.params.get("resume", "")))
+                             str(spec.params.get("resume", "")), args.token, args.tls_cert, args.tls_key)
     if distributed:
         check_network(distributed)  # a port in use or an absent chief, before TensorFlow loads
         os.environ.update(distributed.env())  # keras-tuner's own chief/worker switches
@@ -148,18 +154,19 @@ def cmd_runs(args: argparse.Namespace, extra: list[str]) -> int:
     if args.json:
         print(json.dumps([_row_json(r) for r in rows], indent=2))
         return 0
+    if not rows:
+        print("No runs yet; start one with `ch11-tutor run base --quick`.")
+        return 0
+    if not sys.stdout.isatty():  # a pipe or a file: every column in full, nothing cut to a width
+        sys.stdout.write(runs_text(rows))
+        return 0
     from rich.console import Console
-    from rich.table import Table
 
-    table = Table(title=f"Runs in {RunStore(args.home).root}")
-    for column in ("run", "experiment", "preset", "status", "best val acc", "test acc", "epochs", "seconds",
-                   "s/epoch"):
-        table.add_column(column, justify="right" if column in ("epochs", "seconds", "s/epoch") else "left")
-    for r in rows:
-        table.add_row(r.run_id, r.experiment, r.preset, r.status, _pct(r.best_val_accuracy), _pct(r.test_accuracy),
-                      str(r.epochs or ""), f"{r.seconds:.1f}" if r.seconds else "",
-                      f"{r.seconds_per_epoch:.2f}" if r.seconds_per_epoch else "")
-    Console().print(table if rows else "No runs yet; start one with `ch11-tutor run base --quick`.")
+    console = Console()
+    console.print(runs_table(rows, console.width, title=f"Runs in {RunStore(args.home).root}"))
+    if len(columns_for(console.width)) < len(columns_for(None)):
+        console.print(f"More columns from {WIDE_FROM} columns on, or `ch11-tutor runs | cat`.", style="dim",
+                      highlight=False)
     return 0
 
 

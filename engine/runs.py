@@ -107,8 +107,21 @@ class RunStore:
         path = self.inside(run_id)
         if (path / SPEC).exists():
             raise RunError(f"Run {run_id} already exists in {self.root}; choose another id.")
-        path.mkdir(parents=True, exist_ok=True)
-        write_json_atomic(path / SPEC, {"run_id": run_id, **spec.to_json()})
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+            write_json_atomic(path / SPEC, {"run_id": run_id, **spec.to_json()})
+        except OSError as error:  # a read-only or full home: refused before anything trains
+            from engine.disk_faults import disk_errno, disk_sentence
+
+            try:
+                path.rmdir()  # the folder just made, if it is still empty
+            except OSError:
+                pass
+
+            code = disk_errno(error)
+            raise RunError(disk_sentence(code, self.root) if code else
+                           f"Cannot make a run folder in {self.root} ({error.strerror or error}); "
+                           "choose a writable home with --home or $CH11_TUTOR_HOME.") from None
         return path
 
     def inside(self, run_id: str) -> Path:
