@@ -13,8 +13,10 @@ from engine.distributed.config import check_network, from_flags
 from engine.errors import TutorError
 from engine.preflight import check_before_run
 from engine.registry import experiments, get_experiment, resolve_spec
+from engine.cli_display import runs_table, runs_text
 from engine.run_id import check_run_id
 from engine.run_index import human_size
+from engine.run_table import WIDE_FROM, columns_for
 from engine.runs import LOG, STATUSES, RunStore
 
 EPILOG = """examples:
@@ -174,20 +176,22 @@ def cmd_runs(args: argparse.Namespace, extra: list[str]) -> int:
     if args.json:
         print(json.dumps([_row_json(r) for r in rows], indent=2))
         return 0
+    if not rows:
+        print("No runs yet; start one with `ch11-tutor run base --quick`.")
+        return 0
+    if not sys.stdout.isatty():  # a pipe or a file: every column in full, nothing cut to a width
+        sys.stdout.write(runs_text(rows))
+        return 0
     from rich.console import Console
-    from rich.table import Table
 
-    table = Table(title=f"Runs in {RunStore(args.home).root}")
-    for column in ("run", "experiment", "preset", "status", "best val acc", "test acc", "epochs", "seconds",
-                   "s/epoch", "size"):
-        table.add_column(column, justify="right" if column in ("epochs", "seconds", "s/epoch", "size") else "left")
-    for r in rows:
-        table.add_row(r.run_id, r.experiment, r.preset, r.status, _pct(r.best_val_accuracy), _pct(r.test_accuracy),
-                      str(r.epochs or ""), f"{r.seconds:.1f}" if r.seconds else "",
-                      f"{r.seconds_per_epoch:.2f}" if r.seconds_per_epoch else "", human_size(r.size_bytes))
-    if rows:
-        table.caption = f"{len(rows)} runs, {human_size(RunStore(args.home).total_size(rows))} on disk"
-    Console().print(table if rows else "No runs yet; start one with `ch11-tutor run base --quick`.")
+    console = Console()
+    store = RunStore(args.home)
+    console.print(runs_table(rows, console.width, title=f"Runs in {store.root}"))
+    console.print(f"{len(rows)} run{'s' if len(rows) != 1 else ''}, {human_size(store.total_size(rows))} on disk",
+                  highlight=False)
+    if len(columns_for(console.width)) < len(columns_for(None)):
+        console.print(f"More columns from {WIDE_FROM} columns on, or `ch11-tutor runs | cat`.", style="dim",
+                      highlight=False)
     return 0
 
 
