@@ -7,6 +7,7 @@ import sys
 import time
 from typing import Any, TextIO
 
+from engine.run_index import human_size
 from engine.run_table import columns_for, short_ids
 
 METRIC_ORDER = ("loss", "accuracy", "val_loss", "val_accuracy")
@@ -150,7 +151,8 @@ def run_cells(row: Any, run_label: str) -> dict[str, str]:
     return {"run": run_label, "experiment": row.experiment, "preset": row.preset, "status": row.status,
             "best val": pct(row.best_val_accuracy), "test acc": pct(row.test_accuracy),
             "epochs": str(row.epochs or ""), "time": f"{row.seconds:.1f}s" if row.seconds else "",
-            "s/epoch": f"{row.seconds_per_epoch:.2f}" if row.seconds_per_epoch else ""}
+            "s/epoch": f"{row.seconds_per_epoch:.2f}" if row.seconds_per_epoch else "",
+            "size": human_size(row.size_bytes)}
 
 
 def runs_text(rows: list[Any]) -> str:
@@ -173,7 +175,7 @@ def runs_table(rows: list[Any], width: int, title: str = "") -> Any:
     for column in columns:
         # names wrap (fold) rather than end in "…": a cut name cannot be read or typed back
         table.add_column(column, no_wrap=column in ("run", "status", "best val", "test acc"), overflow="fold",
-                         justify="right" if column in ("best val", "test acc", "epochs", "time", "s/epoch")
+                         justify="right" if column in ("best val", "test acc", "epochs", "time", "s/epoch", "size")
                          else "left")
     for row in rows:
         cells = run_cells(row, short[row.run_id])

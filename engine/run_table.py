@@ -6,7 +6,7 @@ from typing import Iterable
 # What a learner needs to tell runs apart and compare them; it fits 80 columns.
 CORE_COLUMNS = ("run", "experiment", "preset", "status", "best val", "test acc")
 # Shown from WIDE_FROM columns on (and always when the table goes to a file or a pipe).
-WIDE_COLUMNS = ("epochs", "time", "s/epoch")
+WIDE_COLUMNS = ("epochs", "time", "s/epoch", "size")
 WIDE_FROM = 100
 
 

@@ -94,5 +94,5 @@ def test_runs_piped_prints_every_column_and_whole_ids(tutor_home):
                           env={**os.environ, "COLUMNS": "80"})
     header, *rows = done.stdout.splitlines()
     assert header.split() == ["run", "experiment", "preset", "status", "best", "val", "test", "acc", "epochs",
-                              "time", "s/epoch"]
+                              "time", "s/epoch", "size"]
     assert [row.split()[0] for row in rows] == ids

@@ -164,7 +164,7 @@ async def test_at_80_columns_the_table_keeps_what_tells_runs_apart_and_fits(tuto
             assert store.path_of(short).name == str(key.value)  # what `ch11-tutor show` accepts
         await pilot.resize_terminal(120, 36)
         await settle(pilot)
-        assert [str(c.label) for c in table.ordered_columns][-3:] == ["epochs", "time", "s/epoch"]
+        assert [str(c.label) for c in table.ordered_columns][-4:] == ["epochs", "time", "s/epoch", "size"]
 
 
 async def test_a_name_wider_than_its_column_wraps_instead_of_being_cut(tutor_home):

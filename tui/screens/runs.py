@@ -18,15 +18,18 @@ from textual.widgets import DataTable, Footer, Static
 from engine.atomic import write_text_atomic
 from engine.errors import TutorError
 from engine.paths import tutor_home
+from engine.run_cleanup import delete, refuse_running
+from engine.run_index import human_size
 from engine.run_table import CORE_COLUMNS, WIDE_COLUMNS, columns_for, short_ids
 from engine.runs import RunStore, RunSummary
 from tui.fit import fit_widths
 from tui.run_manager import RunUpdated, describe_seconds, manager_for
+from tui.widgets.confirm import ConfirmScreen
 from tui.widgets.curve_chart import CurveChart
 
 COLUMNS = ("run", *CORE_COLUMNS[1:], *WIDE_COLUMNS)
 SORTABLE = COLUMNS
-NUMERIC = ("best val", "test acc", "epochs", "time", "s/epoch")
+NUMERIC = ("best val", "test acc", "epochs", "time", "s/epoch", "size")
 SCROLLBAR = 2  # the table's vertical scrollbar, once there are more runs than rows
 
 
@@ -44,11 +47,12 @@ class Row:
     seconds: float | None
     problem: str = ""
     train_seconds_per_epoch: float | None = None  # from result.json: training alone, without start-up
+    size_bytes: int | None = None
 
     @classmethod
     def from_summary(cls, s: RunSummary) -> "Row":
         return cls(s.run_id, s.experiment, s.preset, s.status, s.best_val_accuracy, s.test_accuracy,
-                   s.epochs, s.seconds, s.problem, s.measured_seconds_per_epoch)
+                   s.epochs, s.seconds, s.problem, s.measured_seconds_per_epoch, s.size_bytes)
 
     @property
     def seconds_per_epoch(self) -> float | None:
@@ -61,7 +65,8 @@ class Row:
         """A key that sorts unknown values last."""
         value = {"run": self.run_id, "experiment": self.experiment, "preset": self.preset,
                  "status": self.status, "best val": self.best_val, "test acc": self.test_acc,
-                 "epochs": self.epochs, "time": self.seconds, "s/epoch": self.seconds_per_epoch}[column]
+                 "epochs": self.epochs, "time": self.seconds, "s/epoch": self.seconds_per_epoch,
+                 "size": self.size_bytes}[column]
         return (value is None, value if value is not None else 0)
 
     def cells(self, short: str | None = None) -> dict[str, str]:
@@ -69,7 +74,8 @@ class Row:
         return {"run": short or self.run_id, "experiment": self.experiment, "preset": self.preset,
                 "status": self.status, "best val": _pct(self.best_val), "test acc": _pct(self.test_acc),
                 "epochs": "–" if self.epochs is None else str(self.epochs), "time": describe_seconds(self.seconds),
-                "s/epoch": "–" if self.seconds_per_epoch is None else f"{self.seconds_per_epoch:.2f}"}
+                "s/epoch": "–" if self.seconds_per_epoch is None else f"{self.seconds_per_epoch:.2f}",
+                "size": human_size(self.size_bytes) or "–"}
 
 
 class RunsLoaded(Message):
@@ -105,6 +111,7 @@ class RunsScreen(Screen):
         Binding("s", "sort", "Sort"),
         Binding("S", "reverse", "Reverse", show=False),
         Binding("e", "export", "Export CSV"),
+        Binding("delete,d", "delete", "Delete"),
         Binding("f5", "reload", "Reload"),
     ]
 
@@ -165,8 +172,9 @@ class RunsScreen(Screen):
                     row.problem = str(error)
         self.fill()
         running = sum(row.status == "running" for row in message.rows)
-        self._say(f"{len(self.rows)} runs" + (f", {running} running (followed live)" if running else "")
-                  + ". Space selects runs, v overlays their validation curves, e exports CSV.")
+        total = human_size(sum(row.size_bytes or 0 for row in message.rows))
+        self._say(f"{len(self.rows)} runs, {total} on disk" + (f", {running} running (followed live)" if running else "")
+                  + ". Space selects runs, v overlays their validation curves, e exports CSV, d deletes.")
 
     def on_resize(self) -> None:
         if self.rows:
@@ -262,7 +270,7 @@ class RunsScreen(Screen):
         """Keys that would do nothing now are greyed out: compare below two runs, export with no runs."""
         if action == "compare":
             return True if self.has_class("-comparing") or len(self.marked & set(self.rows)) >= 2 else None
-        if action in ("export", "mark", "sort", "reverse", "open"):
+        if action in ("export", "mark", "sort", "reverse", "open", "delete"):
             return True if self.rows else None
         return True
 
@@ -340,6 +348,34 @@ class RunsScreen(Screen):
         self.exported = target
         self._say(f"Exported {len(self.rows)} runs to {target}")
         self.notify(f"Exported {len(self.rows)} runs to {target}", title="CSV written")
+
+    def action_delete(self) -> None:
+        """Delete the selected runs (or the one under the cursor) after a confirmation that shows the space freed."""
+        chosen = [run_id for run_id in self.rows if run_id in self.marked] or [r for r in [self.current_run_id()] if r]
+        if not chosen:
+            return
+        running = [run_id for run_id in chosen if self.rows[run_id].status == "running"]
+        if running:
+            self._say(f"Run {self.short.get(running[0], running[0])} is still running; stop it first (c in its view).")
+            return
+        freed = human_size(sum(self.rows[run_id].size_bytes or 0 for run_id in chosen))
+        what = f"run {self.short.get(chosen[0], chosen[0])}" if len(chosen) == 1 else f"{len(chosen)} selected runs"
+        question = f"Delete {what}? This frees {freed} and cannot be undone."
+        self.app.push_screen(ConfirmScreen(question), lambda yes: self._delete(chosen) if yes else None)
+
+    def _delete(self, run_ids: list[str]) -> None:
+        store = self.store
+        try:
+            paths = [store.path_of(run_id) for run_id in run_ids]
+            refuse_running(store, paths)  # the folder is the truth: it may have started since the table was read
+            freed = delete(store, paths)
+        except (TutorError, OSError) as error:
+            self._say(f"Nothing more was deleted: {error}")
+            return
+        self.marked -= set(run_ids)
+        self.notify(f"Deleted {len(run_ids)} run{'s' if len(run_ids) != 1 else ''}, freeing {human_size(freed)}.",
+                    title="Runs deleted")
+        self.load()
 
     def action_reload(self) -> None:
         self.load()
