@@ -42,3 +42,11 @@ async def test_the_verdict_of_a_real_quick_demo_is_whole_at_80x24(tutor_home):
         assert table.region.right <= 80 and table.virtual_size.width <= table.scrollable_content_region.width
         assert cell_texts(table, 1) == claims
         assert cell_texts(table, 0) == ["yes"] * len(claims)
+
+
+def test_header_items_break_between_a_name_and_the_next_never_inside_one():
+    from tui.screens.run_view import pack
+
+    items = ["epoch 1/1 [He normal]", "acc 0.1719", "loss 2.2377", "val acc 0.2000", "val loss 2.0064"]
+    lines = pack(items, 80).splitlines()
+    assert lines == ["epoch 1/1 [He normal] · acc 0.1719 · loss 2.2377 · val acc 0.2000", "val loss 2.0064"]

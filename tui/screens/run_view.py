@@ -130,9 +130,8 @@ class RunViewScreen(Screen):
         self.query_one("#run-phase", Static).update(f"Phase: {state.phase or 'waiting for the run to start'}{detail}")
         epoch = f"epoch {state.epoch}/{state.epochs}" if state.epochs else "epoch –"
         series = f" [{state.series}]" if state.series else ""
-        numbers = " · ".join(f"{SHORT_METRICS.get(k, k)} {v:.4f}" for k, v in state.metrics.items()
-                             if k in SHORT_METRICS)
-        self.query_one("#run-metrics", Static).update(f"{epoch}{series} · {numbers}" if numbers else epoch + series)
+        numbers = [f"{SHORT_METRICS.get(k, k)} {v:.4f}" for k, v in state.metrics.items() if k in SHORT_METRICS]
+        self.query_one("#run-metrics", Static).update(pack([epoch + series, *numbers], self.size.width or 80))
         self.query_one("#epoch-bar", ProgressBar).update(progress=state.epoch_fraction())
         self.query_one("#run-bar", ProgressBar).update(progress=state.run_fraction())
         if state.finished != self._ended:
@@ -254,6 +253,17 @@ class RunViewScreen(Screen):
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 1:
             self.app.pop_screen()
+
+
+def pack(items: list[str], width: int, separator: str = " · ") -> str:
+    """Items joined on lines no wider than `width`, breaking only between items (a name keeps its value)."""
+    lines: list[str] = []
+    for item in items:
+        if lines and len(lines[-1]) + len(separator) + len(item) <= width:
+            lines[-1] += separator + item
+        else:
+            lines.append(item)
+    return "\n".join(lines)
 
 
 def _css_id(name: str) -> str:

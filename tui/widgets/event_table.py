@@ -66,6 +66,8 @@ class EventTable(DataTable):
         self.clear(columns=True)
         for column, column_width in zip(columns, widths):
             self.add_column(column, width=column_width)
+        # a header narrower than its label wraps onto more header lines instead of being cut
+        self.header_height = max([1] + [len(Text(c).wrap(self.app.console, w)) for c, w in zip(columns, widths)])
         keys = self._keys if self._keys is not None and len(self._keys) == len(rows) else [None] * len(rows)
         for row, cells, key in zip(rows, texts, keys):
             shown: list[str | Text] = list(cells)
