@@ -24,7 +24,8 @@ EPILOG = """examples:
   ch11-tutor run tune --distributed chief --oracle 0.0.0.0:8470
   ch11-tutor run tune --distributed worker --oracle chief-host:8470 --worker-id 1
   ch11-tutor runs
-  ch11-tutor show 20261129-1200"""
+  ch11-tutor show 20261129-1200
+  ch11-tutor cache clear"""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -57,6 +58,8 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("--json", action="store_true")
     stop = sub.add_parser("stop", help="ask a running run to stop at its next step boundary (epoch or batch)")
     stop.add_argument("run_id")
+    cache = sub.add_parser("cache", help="the compile cache: its size, or `cache clear` to empty it")
+    cache.add_argument("action", nargs="?", choices=("show", "clear"), default="show")
     exps = sub.add_parser("experiments", help="list experiments, or one experiment's parameters")
     exps.add_argument("experiment", nargs="?")
     return parser
@@ -87,8 +90,11 @@ def parse_param_flags(tokens: list[str], assignments: list[str]) -> dict[str, st
     return values
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Entry point for the headless commands; returns the process exit code."""
+def main(argv: list[str] | None = None, start: str = "cold") -> int:
+    """Entry point for the headless commands; returns the process exit code.
+
+    `start` is "warm" only when a spare that already loaded TensorFlow runs this command.
+    """
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     args, extra = parser.parse_known_args(argv)
@@ -98,6 +104,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command is None:
             parser.print_help()
             return 0
+        if args.command == "run":
+            return cmd_run(args, extra, start)
         return COMMANDS[args.command](args, extra)
     except TutorError as error:
         print(f"ch11-tutor: {error}", file=sys.stderr)
@@ -109,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
 
-def cmd_run(args: argparse.Namespace, extra: list[str]) -> int:
+def cmd_run(args: argparse.Namespace, extra: list[str], start: str = "cold") -> int:
     """Validate everything, then train in this process, showing progress as events arrive."""
     from engine.cli_display import JsonDisplay, PlainDisplay, RichDisplay
     from engine.execute import EXIT_CODES, execute
@@ -130,7 +138,7 @@ def cmd_run(args: argparse.Namespace, extra: list[str]) -> int:
     else:
         display = PlainDisplay()
     status, path = execute(spec, args.home, args.run_id, [display], argv=["ch11-tutor", *sys.argv[1:]],
-                           on_created=_send_stderr_to_log)
+                           on_created=_send_stderr_to_log, start=start)
     return EXIT_CODES[status]
 
 
@@ -221,7 +229,23 @@ def cmd_experiments(args: argparse.Namespace, extra: list[str]) -> int:
     return 0
 
 
-COMMANDS = {"run": cmd_run, "runs": cmd_runs, "show": cmd_show, "stop": cmd_stop, "experiments": cmd_experiments}
+def cmd_cache(args: argparse.Namespace, extra: list[str]) -> int:
+    """Show the XLA compile cache's size, or clear it (the next run of each model compiles again)."""
+    from engine import xla_cache
+
+    directory = xla_cache.cache_dir(args.home)
+    if args.action == "clear":
+        files, size = xla_cache.clear(args.home)
+        print(f"Cleared the compile cache {directory}: {files} files, {size / 1e6:.1f} MB.")
+        return 0
+    found = xla_cache.entries(directory)
+    print(f"Compile cache {directory}: {len(found)} files, {sum(found.values()) / 1e6:.1f} MB "
+          f"(bound {xla_cache.max_bytes() / 1e6:.0f} MB, ${xla_cache.MAX_BYTES_ENV}).")
+    return 0
+
+
+COMMANDS = {"run": cmd_run, "runs": cmd_runs, "show": cmd_show, "stop": cmd_stop, "experiments": cmd_experiments,
+            "cache": cmd_cache}
 
 
 def _row_json(row: Any) -> dict[str, Any]:
