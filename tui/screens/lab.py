@@ -88,7 +88,8 @@ class LabScreen(Screen):
         """Whether a warm spare waits (and its memory), beside Launch; repainted only when it changes."""
         line = manager_for(self.app).spare_status()
         label = self.query_one("#lab-spare", Static)
-        if str(label.renderable) != line:
+        if getattr(self, "_spare_line", None) != line:
+            self._spare_line = line
             label.update(line)
             label.set_class(bool(line), "-on")
 
