@@ -29,11 +29,11 @@ class LabScreen(Screen):
     LabScreen #lab-preset-row Label { width: 7; }
     LabScreen #lab-preset { width: 20; }
     LabScreen #lab-quick { width: auto; border: none; height: 1; padding: 0 1; }
-    LabScreen #lab-preset-help { color: $text-muted; height: 1; }
+    LabScreen #lab-preset-help { color: $text-muted; height: auto; max-height: 2; }
     LabScreen #lab-form { height: 1fr; margin-top: 1; }
-    LabScreen #lab-actions { height: 1; }
+    LabScreen #lab-actions { height: auto; max-height: 3; }
     LabScreen #lab-launch { width: auto; min-width: 12; }
-    LabScreen #lab-message { width: 1fr; padding-left: 1; }
+    LabScreen #lab-message { width: 1fr; height: auto; padding-left: 1; }  /* wraps, never cut */
     LabScreen #lab-message.-error { color: $error; }
     LabScreen #lab-spare { width: auto; color: $text-muted; padding-left: 1; display: none; }
     LabScreen #lab-spare.-on { display: block; }
