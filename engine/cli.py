@@ -27,7 +27,8 @@ EPILOG = """examples:
   ch11-tutor run tune --distributed chief --oracle 0.0.0.0:8470
   ch11-tutor run tune --distributed worker --oracle chief-host:8470 --worker-id 1
   ch11-tutor runs
-  ch11-tutor show 20261129-1200"""
+  ch11-tutor show 20261129-1200
+  ch11-tutor cache clear"""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -65,6 +66,8 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("--json", action="store_true")
     stop = sub.add_parser("stop", help="ask a running run to stop at its next step boundary (epoch or batch)")
     stop.add_argument("run_id")
+    cache = sub.add_parser("cache", help="the compile cache: its size, or `cache clear` to empty it")
+    cache.add_argument("action", nargs="?", choices=("show", "clear"), default="show")
     remove = sub.add_parser("rm", help="delete runs (not running ones) and free their space")
     remove.add_argument("run_ids", nargs="+", metavar="RUN")
     prune = sub.add_parser("prune", help="delete runs by age, status or rank; a dry run until --yes",
@@ -115,8 +118,11 @@ def parse_param_flags(tokens: list[str], assignments: list[str]) -> dict[str, st
     return values
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Entry point for the headless commands; returns the process exit code."""
+def main(argv: list[str] | None = None, start: str = "cold") -> int:
+    """Entry point for the headless commands; returns the process exit code.
+
+    `start` is "warm" only when a spare that already loaded TensorFlow runs this command.
+    """
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     args, extra = parser.parse_known_args(argv)
@@ -126,6 +132,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command is None:
             parser.print_help()
             return 0
+        if args.command == "run":
+            return cmd_run(args, extra, start)
         return COMMANDS[args.command](args, extra)
     except TutorError as error:
         print(f"ch11-tutor: {error}", file=sys.stderr)
@@ -137,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
 
-def cmd_run(args: argparse.Namespace, extra: list[str]) -> int:
+def cmd_run(args: argparse.Namespace, extra: list[str], start: str = "cold") -> int:
     """Validate everything, then train in this process, showing progress as events arrive."""
     from engine.cli_display import JsonDisplay, PlainDisplay, RichDisplay
     from engine.execute import EXIT_CODES, execute
@@ -158,7 +166,7 @@ def cmd_run(args: argparse.Namespace, extra: list[str]) -> int:
     else:
         display = PlainDisplay()
     status, path = execute(spec, args.home, args.run_id, [display], argv=["ch11-tutor", *sys.argv[1:]],
-                           on_created=_send_stderr_to_log)
+                           on_created=_send_stderr_to_log, start=start)
     return EXIT_CODES[status]
 
 
@@ -253,6 +261,21 @@ def cmd_experiments(args: argparse.Namespace, extra: list[str]) -> int:
     return 0
 
 
+def cmd_cache(args: argparse.Namespace, extra: list[str]) -> int:
+    """Show the XLA compile cache's size, or clear it (the next run of each model compiles again)."""
+    from engine import xla_cache
+
+    directory = xla_cache.cache_dir(args.home)
+    if args.action == "clear":
+        files, size = xla_cache.clear(args.home)
+        print(f"Cleared the compile cache {directory}: {files} files, {size / 1e6:.1f} MB.")
+        return 0
+    found = xla_cache.entries(directory)
+    print(f"Compile cache {directory}: {len(found)} files, {sum(found.values()) / 1e6:.1f} MB "
+          f"(bound {xla_cache.max_bytes() / 1e6:.0f} MB, ${xla_cache.MAX_BYTES_ENV}).")
+    return 0
+
+
 def cmd_rm(args: argparse.Namespace, extra: list[str]) -> int:
     """Delete the named runs: every id is checked first, so one bad id deletes nothing."""
     from engine.run_cleanup import delete, refuse_running
@@ -301,7 +324,7 @@ def _notice(message: str) -> None:
 
 
 COMMANDS = {"run": cmd_run, "runs": cmd_runs, "show": cmd_show, "stop": cmd_stop, "experiments": cmd_experiments,
-            "rm": cmd_rm, "prune": cmd_prune}
+            "rm": cmd_rm, "prune": cmd_prune, "cache": cmd_cache}
 
 
 def _row_json(row: Any) -> dict[str, Any]:
