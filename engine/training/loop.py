@@ -17,7 +17,7 @@ import tensorflow as tf
 
 from engine.context import StopFlag
 from engine.events import EventWriter
-from engine.events_contract import EpochEnd
+from engine.events_contract import BatchProgress, EpochEnd
 from engine.training.policy import EarlyStopping
 
 # With `xla=True` the whole epoch, its step loop included, is compiled by XLA as one program. The
@@ -27,6 +27,10 @@ from engine.training.policy import EarlyStopping
 # graph-mode loop was slower than no XLA (each call pays XLA's launch cost). What XLA removes is the
 # graph executor's fixed cost per op, which is most of a small model's step.
 REST_INSIDE_UP_TO_STEPS = 64
+# A long epoch runs as a few compiled calls of this many steps each, so that progress (and a stop
+# request) is seen between them; the full base data at batch 32 is ~4 calls. An epoch of fewer
+# steps stays one call: it is over in well under a second.
+STEPS_PER_CALL = 256
 
 
 def sparse_loss(y_true: tf.Tensor, probabilities: tf.Tensor) -> tf.Tensor:
@@ -98,6 +102,14 @@ class EpochLoop:
         # large share of every epoch, so it stays inside.
         self._rest_apart = self.xla and self.n % self.batch_size != 0 and self.steps > REST_INSIDE_UP_TO_STEPS
         self._last_step = tf.function(self._step_graph, autograph=False)
+        full_steps = self.n // self.batch_size
+        self.chunked = full_steps > STEPS_PER_CALL
+        if self.chunked:
+            # the epoch's shuffled copy lives in variables, read by each call's contiguous slices
+            self._x_epoch = tf.Variable(tf.zeros_like(self.x), trainable=False)
+            self._y_epoch = tf.Variable(tf.zeros_like(self.y), trainable=False)
+            self._shuffle = tf.function(self._shuffle_graph, autograph=False)
+            self._chunk = tf.function(self._chunk_graph, jit_compile=self.xla, autograph=False)
         self._evaluate = tf.function(self._evaluate_graph, autograph=False)
 
     def _step_graph(self, xb: tf.Tensor, yb: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor]:
@@ -133,7 +145,47 @@ class EpochLoop:
             correct += step_hits
         return total_loss, correct
 
-    def _run_epoch(self) -> tuple[float, float]:
+    def _shuffle_graph(self) -> None:
+        order = tf.argsort(self.rng.uniform([self.n]))
+        x = tf.gather(self.x, order)
+        if self.augment is not None:
+            x = self.augment(x, self.rng)
+        self._x_epoch.assign(x)
+        self._y_epoch.assign(tf.gather(self.y, order))
+
+    def _chunk_graph(self, first: tf.Tensor, last: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor]:
+        # the step count is a loop bound, not a shape: XLA compiles one step for every call
+        x, y = self._x_epoch.read_value(), self._y_epoch.read_value()
+
+        def full_step(step: tf.Tensor, total_loss: tf.Tensor, correct: tf.Tensor) -> tuple[tf.Tensor, ...]:
+            start = step * self.batch_size
+            step_loss, step_hits = self._step_graph(_rows(x, start, self.batch_size), _rows(y, start, self.batch_size))
+            return step + 1, total_loss + step_loss, correct + step_hits
+
+        _, total_loss, correct = tf.while_loop(lambda step, *_: step < last, full_step,
+                                               (first, tf.constant(0.0), tf.constant(0.0)))
+        return total_loss, correct
+
+    def _run_chunked(self, progress: Callable[[int, float, float], None] | None) -> tuple[float, float]:
+        self._shuffle()
+        full_steps, rest = divmod(self.n, self.batch_size)
+        total_loss, correct = 0.0, 0.0
+        for first in range(0, full_steps, STEPS_PER_CALL):
+            last = min(first + STEPS_PER_CALL, full_steps)
+            step_loss, step_hits = self._chunk(tf.constant(first), tf.constant(last))
+            total_loss, correct = total_loss + float(step_loss), correct + float(step_hits)
+            if progress is not None:
+                seen = last * self.batch_size
+                progress(last, total_loss / seen, correct / seen)
+        if rest:
+            step_loss, step_hits = self._last_step(self._x_epoch[self.n - rest:], self._y_epoch[self.n - rest:])
+            total_loss, correct = total_loss + float(step_loss), correct + float(step_hits)
+        return total_loss / self.n, correct / self.n
+
+    def _run_epoch(self, progress: Callable[[int, float, float], None] | None = None) -> tuple[float, float]:
+        """(mean loss, accuracy) of one epoch; a chunked epoch reports (steps done, loss, accuracy) as it goes."""
+        if self.chunked:
+            return self._run_chunked(progress)
         if self._rest_apart:
             total_loss, correct, x_rest, y_rest = self._epoch()
             step_loss, step_hits = self._last_step(x_rest, y_rest)
@@ -191,7 +243,13 @@ class EpochLoop:
                 result.stopped = True
                 break
             tick = time.perf_counter()
-            loss, accuracy = self._run_epoch()  # floats: waits for the graph, honest timing
+            report = None
+            if events is not None and self.chunked:
+                def report(step: int, loss: float, accuracy: float, epoch: int = epoch) -> None:
+                    events.progress(BatchProgress(epoch=epoch_offset + epoch, step=step, steps=self.steps,
+                                                  epochs=total_epochs or epoch_offset + epochs,
+                                                  metrics={"loss": loss, "accuracy": accuracy}, **(tags or {})))
+            loss, accuracy = self._run_epoch(report)  # floats: waits for the graph, honest timing
             seconds = time.perf_counter() - tick
             result.train_seconds += seconds
             result.epoch_seconds.append(seconds)
