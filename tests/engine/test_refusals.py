@@ -282,3 +282,13 @@ def test_keras_tuners_environment_is_read_back_or_refused():
     assert from_env({**base, "KERASTUNER_TUNER_ID": "worker-12"}).worker_id == 12
     assert from_env({**base, "KERASTUNER_TUNER_ID": "worker-x"}).worker_id is None
     assert from_env({**base, "KERASTUNER_TUNER_ID": "worker-12"}).role == "worker"
+
+
+def test_the_process_environment_is_read_when_none_is_given(monkeypatch):
+    for name in ("KERASTUNER_ORACLE_IP", "KERASTUNER_ORACLE_PORT", "KERASTUNER_TUNER_ID"):
+        monkeypatch.delenv(name, raising=False)
+    assert from_env() is None
+    monkeypatch.setenv("KERASTUNER_ORACLE_IP", "10.0.0.1")
+    monkeypatch.setenv("KERASTUNER_ORACLE_PORT", "8470")
+    monkeypatch.setenv("KERASTUNER_TUNER_ID", "worker-3")
+    assert from_env() == DistributedConfig("worker", OracleAddress("10.0.0.1", 8470), 3)

@@ -130,3 +130,40 @@ def test_failure_and_summary_sentences():
     assert done.summary["epochs"] == 12 and done.error == ""
     assert fed({"type": "run_finished", "time": 1, "summary": {"epochs": 2.5}}).phase_detail == ""
     assert fed({"type": "no_such_type", "time": "late"}).last_time is None
+
+
+def test_trial_rows_whole():
+    state = fed({"type": "trial_started", "time": 1, "trial": "0004", "worker": "worker 1",
+                 "hyperparameters": {"units": 20}, "index": 4, "total": 0},
+                {"type": "trial_started", "time": 2, "hyperparameters": None})
+    assert state.trials["0004"] == {"trial": "0004", "worker": "worker 1", "hyperparameters": {"units": 20},
+                                    "index": 4, "total": 0, "status": "running", "score": None,
+                                    "best_epoch": None, "message": ""}
+    assert state.trials["1"]["trial"] == "1"  # no id: numbered by arrival
+    assert state.phase == "trial 1" and state.trials_version == 2
+    state.feed([{"type": "trial_started", "time": 3, "trial": "0005", "index": 0, "total": 9}])
+    assert state.phase == "trial 0005"  # an index of 0 is no position to show
+    state.feed([{"type": "trial_end", "time": 4, "trial": "0004", "status": "FAILED", "score": 0.5,
+                 "best_epoch": 3, "message": "out of memory"}])
+    assert state.trials["0004"] == {"trial": "0004", "worker": "worker 1", "hyperparameters": {"units": 20},
+                                    "index": 4, "total": 0, "status": "FAILED", "score": 0.5,
+                                    "best_epoch": 3, "message": "out of memory"}
+    state.feed([{"type": "trial_end", "time": 5}])
+    assert state.trials[""] == {"trial": "", "hyperparameters": {}, "index": None, "total": None,
+                                "status": "done", "score": None, "best_epoch": None, "message": ""}
+    assert state.trials_version == 5
+
+
+def test_tables_by_name_and_their_version():
+    state = fed({"type": "table", "time": 1, "rows": [[1]]}, {"type": "table", "time": 2, "name": "x", "rows": []})
+    assert set(state.tables) == {"table", "x"} and state.tables["table"]["rows"] == [[1]]
+    assert state.tables_version == 2 and state.curves_version == 0
+
+
+def test_epoch_end_without_a_series_names_the_trial_and_resets_to_untagged():
+    state = fed({"type": "epoch_end", "time": 1, "epoch": 2, "series": "s", "metrics": {}})
+    assert state.series == "s" and state.epoch == 2
+    state.feed([{"type": "epoch_end", "time": 2, "epoch": "x", "trial": "t", "metrics": {}}])
+    assert state.series == "t" and state.epoch == 2 and set(state.history) == {"s", "t"}
+    state.feed([{"type": "epoch_end", "time": 3, "epoch": 3, "metrics": {}}])
+    assert state.series == "" and state.history[""]["epoch"] == [3]
