@@ -292,3 +292,25 @@ def test_the_process_environment_is_read_when_none_is_given(monkeypatch):
     monkeypatch.setenv("KERASTUNER_ORACLE_PORT", "8470")
     monkeypatch.setenv("KERASTUNER_TUNER_ID", "worker-3")
     assert from_env() == DistributedConfig("worker", OracleAddress("10.0.0.1", 8470), 3)
+
+
+def test_a_spec_read_back_keeps_its_data_file_and_quick_flag():
+    from engine.registry import RunSpec
+
+    spec = resolve_spec("base", "dropout", {"seed": "7"}, quick=True, data="/data/mnist.npz")
+    again = RunSpec.from_json(spec.to_json())
+    assert again == spec and again.data == "/data/mnist.npz" and again.quick is True
+    plain = RunSpec.from_json({"experiment": "base"})  # preset, params, quick and data all default
+    assert (plain.preset, plain.quick, plain.data) == ("plain", False, None)
+    assert plain.params == resolve_spec("base").params
+    assert refusal(ParamError, RunSpec.from_json, {"experiment": "base", "params": {"units": 0}}) == \
+        "Parameter 'units' must be a whole number from 5 to 1000 (got 0)."
+
+
+def test_large_bounds_print_whole():
+    assert get_experiment("base").param("seed").allowed() == "a whole number from 0 to 2147483647"
+
+
+def test_a_short_reason_from_an_error():
+    assert data._short(ValueError("")) == "ValueError"
+    assert data._short(ValueError("x" * 100 + "\nmore")) == "x" * 80

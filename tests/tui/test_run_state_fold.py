@@ -167,3 +167,7 @@ def test_epoch_end_without_a_series_names_the_trial_and_resets_to_untagged():
     assert state.series == "t" and state.epoch == 2 and set(state.history) == {"s", "t"}
     state.feed([{"type": "epoch_end", "time": 3, "epoch": 3, "metrics": {}}])
     assert state.series == "" and state.history[""]["epoch"] == [3]
+
+
+def test_every_event_is_counted():
+    assert fed({"type": "phase", "time": 1}, {"type": "x"}, {"type": "phase", "time": 2}).events_seen == 3
