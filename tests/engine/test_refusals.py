@@ -314,3 +314,27 @@ def test_large_bounds_print_whole():
 def test_a_short_reason_from_an_error():
     assert data._short(ValueError("")) == "ValueError"
     assert data._short(ValueError("x" * 100 + "\nmore")) == "x" * 80
+
+
+def test_the_chiefs_port_and_the_workers_chief_refused_in_whole_sentences():
+    import socket
+
+    from engine.distributed.address import check_port_free, check_reachable
+    from engine.errors import RunError
+
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        port = server.getsockname()[1]
+        assert refusal(RunError, check_port_free, OracleAddress("127.0.0.1", port)) == (
+            f"Port {port} on 127.0.0.1 is already in use (another chief or program holds it); "
+            "choose another port with --oracle HOST:PORT.")
+        check_reachable(OracleAddress("127.0.0.1", port))  # something answers: passes
+    check_port_free(OracleAddress("127.0.0.1", port))  # closed again: free, passes
+    assert refusal(RunError, check_reachable, OracleAddress("127.0.0.1", port), timeout=2.0) == (
+        f"No chief answers at 127.0.0.1:{port}; start it first with `ch11-tutor run tune --distributed chief "
+        f"--oracle 127.0.0.1:{port}` and check the address and any firewall between the machines.")
+    # an address that is not this machine's (TEST-NET-1): the kernel refuses the bind at once
+    assert refusal(RunError, check_port_free, OracleAddress("192.0.2.1", 8470)) == (
+        "The chief cannot serve on 192.0.2.1:8470: Cannot assign requested address; use one of this "
+        "machine's own addresses (or 0.0.0.0 for all of them).")
