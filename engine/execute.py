@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import shutil
 import signal
 import sys
 import time
@@ -10,9 +11,11 @@ import traceback
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
+from engine import xla_cache
 from engine.atomic import write_json_atomic
 from engine.context import RunContext, StopFlag
-from engine.errors import StopRequested, TutorError
+from engine.disk_faults import disk_errno, disk_sentence, keep_room, release_room, remove_partial_files
+from engine.errors import RunError, StopRequested, TutorError
 from engine.events import EventWriter, Listener, clean
 from engine.registry import RunSpec, get_experiment
 from engine.runs import EVENTS, RESULT, STOP, RunStore
@@ -35,15 +38,28 @@ def load_runner(spec: RunSpec) -> Callable[[RunContext], dict[str, Any]]:
 
 def execute(spec: RunSpec, home: str | os.PathLike | None = None, run_id: str | None = None,
             listeners: Iterable[Listener] = (), argv: list[str] | None = None,
-            on_created: Callable[[Path], None] | None = None) -> tuple[str, Path]:
-    """Run a spec to its end and return (status, run folder). Never raises for a failed run."""
+            on_created: Callable[[Path], None] | None = None, start: str = "cold") -> tuple[str, Path]:
+    """Run a spec to its end and return (status, run folder). Never raises for a failed run.
+
+    `start` says whether this process imported TensorFlow for the run ("cold") or was a spare
+    that had it loaded already ("warm"); it is recorded in result.json.
+    """
     quiet_tensorflow()
+    cache = xla_cache.configure(home)  # before TensorFlow is imported, or it never reads the flag
+    cached_before = xla_cache.entries(cache)
     store = RunStore(home)
     path = store.create(spec, run_id)
-    store.mark_process(path, argv)
-    if on_created:
-        on_created(path)
-    events = EventWriter(path / EVENTS, listeners)
+    try:
+        store.mark_process(path, argv)
+        if on_created:
+            on_created(path)
+        events = EventWriter(path / EVENTS, listeners)
+    except OSError as failure:  # a disk that fills or turns read-only before training: refused, folder gone
+        shutil.rmtree(path, ignore_errors=True)
+        code = disk_errno(failure)
+        raise RunError(disk_sentence(code, path.parent) if code else
+                       f"Cannot start the run in {path} ({failure}); check that the runs folder is writable.") from None
+    keep_room(path)
     stop = StopFlag(path / STOP)
     ctx = RunContext(spec, path, events, stop, Path(home) if home else None)
     restore = _install_signal_handlers(stop, events)
@@ -64,23 +80,54 @@ def execute(spec: RunSpec, home: str | os.PathLike | None = None, run_id: str | 
     except TutorError as failure:
         status, error = "failed", str(failure)
     except Exception as failure:  # the run fails, the process reports it: never a bare traceback
-        status, error = "failed", f"{type(failure).__name__}: {failure}"
-        traceback.print_exc(file=sys.__stderr__)  # fd 2, i.e. output.log: never a live display
+        status = "failed"
+        full = disk_errno(failure)
+        if full:
+            release_room(path)  # first: the room to write why
+            remove_partial_files(path)
+            error = disk_sentence(full, path)
+        else:
+            error = f"{type(failure).__name__}: {failure}"
+            traceback.print_exc(file=sys.__stderr__)  # fd 2, i.e. output.log: never a live display
     finally:
         restore()
+        release_room(path)
     document = {"run_id": path.name, "status": status, "experiment": spec.experiment, "preset": spec.preset,
                 "params": dict(spec.params), "quick": spec.quick, "started": started, "finished": time.time(),
-                "seconds": round(time.time() - started, 3), "devices": _devices()}
+                "seconds": round(time.time() - started, 3), "devices": _devices(), "start": start,
+                "compile_cache": xla_cache.compile_report(cached_before, xla_cache.entries(cache))}
     if error:
         document["error"] = error
     document.update(result)
     document.setdefault("summary", {})
-    write_json_atomic(path / RESULT, clean(document))
+    try:
+        write_json_atomic(path / RESULT, clean(document))
+    except OSError as failure:  # the disk filled at the very end: the run is not recorded, so it failed
+        remove_partial_files(path)
+        code = disk_errno(failure)
+        status, error = "failed", disk_sentence(code, path) if code else f"result.json could not be written ({failure})"
     terminal = {"finished": "run_finished", "failed": "run_failed", "cancelled": "run_cancelled"}[status]
-    events.emit(terminal, summary=document["summary"], seconds=document["seconds"],
-                **({"error": error} if error else {}))
-    events.close()
+    fields = {"summary": document["summary"], "seconds": document["seconds"], **({"error": error} if error else {})}
+    try:
+        events.emit(terminal, **fields)
+        events.close()
+    except OSError:  # still the terminal hears how the run ended, in one sentence, never a traceback
+        _tell_listeners(events, terminal, fields)
+    store.index_ended(path)
     return status, path
+
+
+def _tell_listeners(events: EventWriter, terminal: str, fields: dict[str, Any]) -> None:
+    """The last event for the listeners (the terminal) when the events file takes nothing more."""
+    for listener in events.listeners:
+        try:
+            listener({"type": terminal, "time": round(time.time(), 3), **clean(fields)})
+        except OSError:
+            pass
+    try:
+        events.close()
+    except OSError:
+        pass
 
 
 def _devices() -> list[str]:

@@ -19,6 +19,7 @@ from engine.errors import RunError
 from engine.events import TERMINAL_TYPES, history_from_events, read_events
 from engine.paths import runs_dir
 from engine.registry import RunSpec
+from engine.run_index import FINAL, Notice, RunIndex, decode, encode, folder_size, signature
 from engine.run_id import check_run_id
 
 SPEC, PROCESS, EVENTS, RESULT, LOG, STOP = (
@@ -43,6 +44,7 @@ class RunSummary:
     problem: str = ""  # why a run is broken or failed, in one sentence
     params: dict[str, Any] = field(default_factory=dict)
     measured_seconds_per_epoch: float | None = None  # the run's own figure: training alone, no start-up
+    size_bytes: int | None = None  # disk used by the folder; computed once for an ended run, kept in the index
 
     @property
     def seconds_per_epoch(self) -> float | None:
@@ -107,8 +109,21 @@ class RunStore:
         path = self.inside(run_id)
         if (path / SPEC).exists():
             raise RunError(f"Run {run_id} already exists in {self.root}; choose another id.")
-        path.mkdir(parents=True, exist_ok=True)
-        write_json_atomic(path / SPEC, {"run_id": run_id, **spec.to_json()})
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+            write_json_atomic(path / SPEC, {"run_id": run_id, **spec.to_json()})
+        except OSError as error:  # a read-only or full home: refused before anything trains
+            from engine.disk_faults import disk_errno, disk_sentence
+
+            try:
+                path.rmdir()  # the folder just made, if it is still empty
+            except OSError:
+                pass
+
+            code = disk_errno(error)
+            raise RunError(disk_sentence(code, self.root) if code else
+                           f"Cannot make a run folder in {self.root} ({error.strerror or error}); "
+                           "choose a writable home with --home or $CH11_TUTOR_HOME.") from None
         return path
 
     def inside(self, run_id: str) -> Path:
@@ -141,9 +156,45 @@ class RunStore:
             return []
         return sorted(p for p in self.root.iterdir() if p.is_dir() and not p.name.startswith("."))
 
-    def list(self) -> list[RunSummary]:
-        """Every run, oldest first; broken folders are listed as broken, never raised."""
-        return [self.summary(path) for path in self._folders()]
+    def list(self, notice: Notice | None = None) -> list[RunSummary]:
+        """Every run, oldest first; broken folders are listed as broken, never raised.
+
+        Ended runs come from the index when their folder's signature has not moved; every other folder
+        is read and, once it has ended, written to the index. `notice` hears of a rebuilt index.
+        """
+        index = RunIndex(self.root.parent, notice)
+        stored = index.rows()
+        folders = self._folders()
+        rows = []
+        for path in folders:
+            sig = signature(path)
+            known = stored.get(path.name)
+            if known is not None and known[0] == sig:
+                row = decode(RunSummary, known[2], path)
+                row.size_bytes = known[1]
+            else:
+                row = self._index_row(index, path, sig)
+            rows.append(row)
+        index.forget(set(stored) - {p.name for p in folders})  # folders deleted by hand leave the listing
+        index.close()
+        return rows
+
+    def _index_row(self, index: RunIndex, path: Path, sig: str) -> RunSummary:
+        row = self.summary(path)
+        row.size_bytes = folder_size(path)
+        if row.status in FINAL:
+            index.put(path.name, sig, row.size_bytes, encode(row))
+        return row
+
+    def index_ended(self, path: Path) -> None:
+        """Write an ended run's row as soon as it ends, so the next listing reads nothing from its folder."""
+        index = RunIndex(self.root.parent)
+        self._index_row(index, path, signature(path))
+        index.close()
+
+    def total_size(self, rows: list[RunSummary]) -> int:
+        """Bytes used by the listed runs."""
+        return sum(r.size_bytes or 0 for r in rows)
 
     def summary(self, path: Path) -> RunSummary:
         """Read a run folder into a table row."""

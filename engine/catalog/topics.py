@@ -135,3 +135,34 @@ EXPERIMENTS.append(
         quick={"per_class": 20, "val_per_class": 30, "epochs": 15, "units": 64, "seeds": 1},
     ),
 )
+
+EXPERIMENTS.append(
+    Experiment(
+        id="auxiliary-task",
+        title="Exercise 10: pretraining on an auxiliary task (same digit or not?), then reusing the layers",
+        question=14,
+        summary="Splits the training set in two, pretrains a twin network on balanced pairs from split 1 to say whether "
+                "two images show the same digit, then reuses its lower layers, frozen and then fine-tuned, for a "
+                "10-class classifier trained on a few images per digit from split 2, against the same classifier "
+                "from scratch; the book's figures beside.",
+        runner="engine.experiments.topics.auxiliary_task:run",
+        params=(_layers(5), _units(100), _batch(),
+                Param("pairs", "int", 40000, "training pairs drawn from split 1 (half of them the same digit)", 100,
+                      1000000),
+                Param("pair_epochs", "int", 4, "epochs of pretraining on the pairs", 1, 200),
+                _per_class(500, "classifier training images per digit, from split 2"),
+                Param("val_per_class", "int", 100, "classifier validation images per digit, from split 2", 10, 1000),
+                _epochs(5, "epochs with the reused layers frozen (scratch trains as long as frozen plus fine-tuning)"),
+                Param("finetune_epochs", "int", 3, "epochs of fine-tuning every layer afterwards", 1, 200),
+                _seeds(2), _seed(),
+                Param("learning_rate", "float", 1e-3, "Adam learning rate", 1e-6, 1.0, log=True),
+                Param("finetune_learning_rate", "float", 1e-4, "Adam learning rate while fine-tuning", 1e-7, 1.0,
+                      log=True)),
+        presets={"default": {}, "full": {"pairs": 500000, "pair_epochs": 10, "epochs": 50, "finetune_epochs": 20,
+                                         "seeds": 3}},
+        preset_help={"default": "5×100 ELU; 40,000 pairs × 4 epochs; 500 images per digit; 2 seeds",
+                     "full": "500,000 pairs × 10 epochs and long classifier training, 3 seeds, far longer"},
+        quick={"pairs": 2000, "pair_epochs": 2, "per_class": 30, "val_per_class": 10, "epochs": 3,
+               "finetune_epochs": 2, "units": 32, "hidden_layers": 3, "seeds": 1},
+    ),
+)

@@ -7,11 +7,13 @@ only inside a run process.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from engine.context import RunContext
 from engine.distributed.config import DistributedConfig, from_env
+from engine.distributed.security import new_token
 from engine.distributed.session import Session, new_search_id
 from engine.errors import RunError
 
@@ -28,6 +30,8 @@ def tuner_location(ctx: RunContext, folder: str, resume: bool) -> tuple[str, str
     config = from_env()
     if config is None:
         return str(ctx.run_dir), folder, not resume
+    if config.role == "chief" and not config.token:
+        config = replace(config, token=new_token())  # a token of this search's own, printed for its workers
     sess = Session(config, ctx.run_dir)
     _sessions[ctx.run_dir] = sess
     if config.role == "chief":

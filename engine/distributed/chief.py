@@ -4,10 +4,16 @@ keras-tuner's chief runs no trials; it answers workers' requests. Its own servin
 between checks and waits for ever on a worker that died mid-trial, so this one reuses keras-tuner's
 servicer and exit test but polls briefly and drops a worker that stops sending heartbeats: its
 trial is ended as FAILED with a sentence saying so, and the search goes on with the others.
+
+Only the search's own workers get in: every call must carry the search's token (see
+`security`), a trial must have been created by a worker that introduced itself, and a report
+must name a trial this chief handed out and give finite numbers. A bad report ends that trial
+as FAILED, never the chief.
 """
 from __future__ import annotations
 
 import json
+import math
 import os
 import threading
 import time
@@ -23,6 +29,7 @@ from keras_tuner.src.engine import trial as trial_module
 from keras_tuner.src.engine.oracle import synchronized
 
 from engine.context import RunContext
+from engine.distributed import security
 from engine.distributed import session as s
 from engine.distributed.config import WORKER_PREFIX
 from engine.distributed.session import Session
@@ -69,6 +76,8 @@ class Watch:
         self.trial_worker: dict[str, str] = {}  # trial id -> worker label
         self.lost_trials: set[str] = set()
         self.refusals: list[str] = []
+        self.unauthenticated = 0  # calls refused for a missing or wrong token
+        self.bad_reports: list[str] = []
         self.timeout = worker_timeout()
         self.lock = threading.RLock()
 
@@ -157,17 +166,59 @@ class Watch:
                 message = (f"{worker.label} stopped answering for {self.timeout:.0f} s (its process died or lost "
                            "the network); the chief recorded this trial as failed and went on without it.")
                 if trial is not None:
-                    trial.status = trial_module.TrialStatus.FAILED
-                    trial.message = message
-                    self.lost_trials.add(trial.trial_id)
-                    try:
-                        self.oracle.end_trial(trial)
-                    except RuntimeError as error:  # keras-tuner's limit on consecutive failed trials
-                        self.refusals.append(str(error).splitlines()[0])
-                    self.ended(trial.trial_id)
+                    self._fail(trial, message)
                 _forget_tuner(self.oracle, worker.tuner_id)
                 self.ctx.events.emit("phase", name="worker lost", worker=worker.label, detail=message,
                                      trial=trial.trial_id if trial is not None else None)
+
+    def _fail(self, trial: Any, message: str) -> None:
+        """End an ongoing trial as FAILED with a sentence; a later report of it is ignored."""
+        trial.status = trial_module.TrialStatus.FAILED
+        trial.message = message
+        self.lost_trials.add(trial.trial_id)
+        try:
+            self.oracle.end_trial(trial)
+        except RuntimeError as error:  # keras-tuner's limit on consecutive failed trials
+            self.refusals.append(str(error).splitlines()[0])
+        self.ended(trial.trial_id)
+
+    # --- checking what workers send ---
+    def refused_call(self, method: str) -> None:
+        """A call without this search's token (from the token check, on a gRPC thread)."""
+        with self.lock:
+            self.unauthenticated += 1
+            if self.unauthenticated == 1:  # said once: a port scanner must not flood the events
+                self.ctx.events.emit("phase", name="call refused", detail="a call without this search's token "
+                                     f"was refused ({method.rsplit('/', 1)[-1]}); only workers given the token "
+                                     "may join")
+
+    def known_tuner(self, tuner_id: str) -> bool:
+        """Whether a tuner introduced itself with the handshake before asking for trials."""
+        with self.lock:
+            return tuner_id in self.workers
+
+    def report_problem(self, trial_id: str, metrics: dict[str, list[float]]) -> str:
+        """Why a worker's report cannot be taken ('' when it can): a trial not handed out, a number not finite."""
+        with self.lock:
+            if trial_id not in self.trial_worker:
+                return f"it names trial '{trial_id[:40]}', which this chief never handed out"
+            for name, values in metrics.items():
+                bad = [v for v in values if not (isinstance(v, (int, float)) and math.isfinite(v))]
+                if bad:
+                    return f"its {name[:40]} is {bad[0]}, not a finite number"
+        return ""
+
+    def reject(self, trial_id: str, problem: str) -> Any:
+        """End a trial whose report was bad; returns the trial (None for a trial never handed out)."""
+        with self.lock:
+            label = self.trial_worker.get(trial_id, "a worker")
+            message = f"The chief refused a report from {label}: {problem}; it recorded the trial as failed."
+            self.bad_reports.append(message)
+            self.ctx.events.emit("phase", name="report refused", worker=label, trial=trial_id, detail=message)
+            trial = next((t for t in self.oracle.ongoing_trials.values() if t.trial_id == trial_id), None)
+            if trial is not None and trial_id not in self.lost_trials:
+                self._fail(trial, message)
+            return trial
 
     def forward_epochs(self) -> None:
         """Copy each worker's epoch_end events into the chief's run (where its folder can be read)."""
@@ -199,7 +250,7 @@ class Watch:
                      + "; the others finished the search.")
         return {**self.session.link(), "workers": workers, "lost_workers": [w.label for w in lost],
                 "failed_trials_of_lost_workers": sorted(self.lost_trials), "refused": list(self.refusals),
-                "note": note}
+                "unauthenticated_calls": self.unauthenticated, "bad_reports": list(self.bad_reports), "note": note}
 
     def _emit_table(self) -> None:
         from engine.experiments.tune import trials_table
@@ -234,19 +285,57 @@ class ChiefServicer(OracleServicer):
         return super().GetSpace(request, context)
 
     def CreateTrial(self, request: Any, context: Any) -> Any:
+        if not self.watch.known_tuner(request.tuner_id):
+            context.abort(grpc.StatusCode.PERMISSION_DENIED, "introduce this worker with the ch11-tutor handshake "
+                          "before asking for trials")
         self.watch.beat(request.tuner_id)
         response = super().CreateTrial(request, context)
         status = trial_module.Trial.from_proto(response.trial).status
         self.watch.created(request.tuner_id, status)
         return response
 
+    def UpdateTrial(self, request: Any, context: Any) -> Any:
+        trial_id = request.trial_id
+        if trial_id in self.watch.lost_trials:
+            return self._stopped(trial_id)
+        problem = self.watch.report_problem(trial_id, {name: [value] for name, value in request.metrics.items()})
+        if problem:
+            if self.watch.reject(trial_id, problem) is None:
+                context.abort(grpc.StatusCode.INVALID_ARGUMENT, problem)
+            return self._stopped(trial_id)
+        return super().UpdateTrial(request, context)
+
     def EndTrial(self, request: Any, context: Any) -> Any:
-        if request.trial.trial_id in self.watch.lost_trials:
-            # a worker given up for lost came back: its trial is already recorded as failed
+        trial_id = request.trial.trial_id
+        if trial_id in self.watch.lost_trials:
+            # a worker given up for lost came back, or a trial already refused: it is recorded as failed
+            return protos.get_service().EndTrialResponse()
+        problem = self.watch.report_problem(trial_id, _reported_metrics(request.trial))
+        if problem:
+            if self.watch.reject(trial_id, problem) is None:
+                context.abort(grpc.StatusCode.INVALID_ARGUMENT, problem)
             return protos.get_service().EndTrialResponse()
         response = super().EndTrial(request, context)
-        self.watch.ended(request.trial.trial_id)
+        self.watch.ended(trial_id)
         return response
+
+    def _stopped(self, trial_id: str) -> Any:
+        """The answer to a report on a trial the chief ended: STOPPED, so the worker stops training it."""
+        trial = self.watch.oracle.trials.get(trial_id)
+        proto = trial.to_proto() if trial is not None else None
+        if proto is not None:
+            proto.status = trial_module.TrialStatus.to_proto(trial_module.TrialStatus.STOPPED)
+        return protos.get_service().UpdateTrialResponse(trial=proto)
+
+
+def _reported_metrics(trial_proto: Any) -> dict[str, list[float]]:
+    """Every number in a reported trial (its metric histories and its score), by metric name."""
+    values: dict[str, list[float]] = {}
+    for name, history in trial_proto.metrics.metrics.items():
+        values[name] = [float(v) for observation in history.observations for v in observation.value]
+    if trial_proto.HasField("score"):
+        values["score"] = [float(trial_proto.score.value)]
+    return values
 
 
 def serve(ctx: RunContext, tuner: Any, sess: Session) -> Watch:
@@ -255,21 +344,22 @@ def serve(ctx: RunContext, tuner: Any, sess: Session) -> Watch:
     oracle.verbose = 0  # keras-tuner would print each trial to stdout, where --json streams events
     tuner.save()  # as keras-tuner's own chief does before serving
     watch = Watch(ctx, sess, oracle)
-    server = grpc.server(futures.ThreadPoolExecutor(max_workers=4), options=[("grpc.so_reuseport", 0)])
+    config = sess.config
+    server = grpc.server(futures.ThreadPoolExecutor(max_workers=4), options=[("grpc.so_reuseport", 0)],
+                         interceptors=[security.token_check(config.token, watch.refused_call)])
     servicer = ChiefServicer(oracle, watch)
     protos.get_service_grpc().add_OracleServicer_to_server(servicer, server)
-    address = sess.config.address
+    address = config.address
     try:
-        bound = server.add_insecure_port(f"{address}")
-    except RuntimeError:
+        bound = security.add_port(server, f"{address}", config.tls_cert, config.tls_key)
+    except (RuntimeError, ValueError):
         bound = 0
     if not bound:
         raise RunError(f"The chief could not serve on {address}: the port is in use or the address is not "
                        "this machine's; choose another --oracle HOST:PORT.")
     server.start()
-    ctx.phase("serving the search", oracle=str(address), search_id=sess.search_id,
-              detail=f"start workers with: ch11-tutor run tune --distributed worker --oracle {address} "
-                     "--worker-id N (same preset and parameters)")
+    ctx.phase("serving the search", oracle=str(address), search_id=sess.search_id, tls=bool(config.tls_cert),
+              detail=f"start workers with: {config.worker_command()}")
     try:
         while not (servicer.stop_triggered and exit_chief(oracle)):
             if ctx.stop.requested:

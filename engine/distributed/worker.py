@@ -22,6 +22,7 @@ from keras_tuner.src.distribute import oracle_client
 from keras_tuner.src.engine import trial as trial_module
 
 from engine.context import RunContext
+from engine.distributed import security
 from engine.distributed import session as s
 from engine.distributed.session import Session
 from engine.errors import RunError
@@ -40,13 +41,20 @@ def handshake(ctx: RunContext, sess: Session) -> None:
     metadata = ((s.HELLO, s.encode(sess.config.tuner_id)), (s.NONCE, s.encode(nonce)),
                 (s.SETTINGS, s.encode(s.settings_of(ctx.params))), (s.SPACE, s.encode(s.space_of(ctx.params))),
                 (s.RUN_DIR, s.encode(str(ctx.run_dir.resolve()))))
-    channel = grpc.insecure_channel(str(sess.config.address))
+    config = sess.config
+    channel = security.open_channel(str(config.address), config.token, config.tls_cert)
     try:
         stub = protos.get_service_grpc().OracleStub(channel)
         _, call = stub.GetSpace.with_call(protos.get_service().GetSpaceRequest(), metadata=metadata,
                                           timeout=HANDSHAKE_SECONDS, wait_for_ready=True)
         answer = {key: json.loads(value) for key, value in call.trailing_metadata() or ()}
-    except grpc.RpcError:
+    except grpc.RpcError as error:
+        if security.refused_token(error):
+            raise RunError(f"The chief at {config.address} refused this worker: {security.REFUSAL}; copy "
+                           f"{security.TOKEN_ENV}=… from the worker command the chief printed.") from None
+        if config.tls_cert:
+            raise RunError(f"No chief answers over TLS at {config.address} with the certificate {config.tls_cert}; "
+                           "check that it is the chief's certificate and names the host in --oracle.") from None
         raise RunError(f"No chief answers at {sess.config.address}; start it first with `ch11-tutor run tune "
                        f"--distributed chief --oracle {sess.config.address}`.") from None
     finally:
@@ -79,7 +87,8 @@ class Heartbeat:
 
     def __init__(self, sess: Session) -> None:
         self.session = sess
-        self.channel = grpc.insecure_channel(str(sess.config.address))
+        config = sess.config
+        self.channel = security.open_channel(str(config.address), config.token, config.tls_cert)
         self.stub = protos.get_service_grpc().OracleStub(self.channel)
         self.chief_lost = False
         self._done = threading.Event()

@@ -6,8 +6,9 @@ from typing import Any, Sequence
 
 from engine.verdicts import Z95, Claim, Interval, Verdict, mean_ci, paired_diff_ci, verdict
 
-# "about N times": the time of N samples over N times one sample must lie within these bounds
-MC_LOW, MC_HIGH = 2 / 3, 3 / 2
+# "about N times": the time of N samples over N times one sample's must lie within these bounds. They are wide
+# enough for the timing noise of a shared CPU and still far from what batching or a fixed cost would show.
+MC_LOW, MC_HIGH = 1 / 2, 2
 
 CLAIMS = {
     "slower_training": "training with dropout takes longer to reach its best validation loss than training "
@@ -15,7 +16,7 @@ CLAIMS = {
     "free_inference": "standard dropout costs nothing at inference: the trained model predicts as fast with its "
                       "dropout layers as with them removed, within the stated margin",
     "mc_n_times": "MC Dropout with N samples costs about N times one pass: for every N, its time over N times "
-                  "one sample's lies between 2/3 and 3/2",
+                  "one sample's lies between half and twice",
     "mc_not_worse": "MC Dropout's averaged prediction is no less accurate than a single pass, beyond the stated "
                     "margin",
     "mc_uncertainty": "the spread of the MC samples is larger on the test images MC Dropout gets wrong than on "

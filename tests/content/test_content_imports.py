@@ -10,7 +10,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = """
 import sys
 import content
-assert len(content.load_questions()) >= 10
+assert len(content.load_questions()) >= 14
 print(",".join(m for m in ("textual", "tensorflow", "keras") if m in sys.modules))
 """
 

@@ -70,10 +70,10 @@ def test_bad_flag_combinations_get_one_sentence(args, words):
 
 
 def test_flags_become_keras_tuners_own_environment_and_back():
-    worker = from_flags("tune", "worker", "[::1]:8470", "3")
+    worker = from_flags("tune", "worker", "[::1]:8470", "3", token="secret")
     env = worker.env()
     assert env == {"KERASTUNER_TUNER_ID": "worker-3", "KERASTUNER_ORACLE_IP": "::1",
-                   "KERASTUNER_ORACLE_PORT": "8470"}
+                   "KERASTUNER_ORACLE_PORT": "8470", "CH11_TUTOR_SEARCH_TOKEN": "secret"}
     assert from_env(env) == worker
     chief = from_flags("tune", "chief", "0.0.0.0:8470", None)
     assert from_env(chief.env()) == chief and from_env({}) is None
@@ -85,7 +85,8 @@ def test_the_command_refuses_before_making_a_run_folder(listening, tutor_home, c
     port = closed_port()
     cases = [
         (["run", "tune", "--quick", "--distributed", "chief", "--oracle", f"127.0.0.1:{listening}"], "already in use"),
-        (["run", "tune", "--quick", "--distributed", "worker", "--oracle", f"127.0.0.1:{port}", "--worker-id", "1"],
+        (["run", "tune", "--quick", "--distributed", "worker", "--oracle", f"127.0.0.1:{port}", "--worker-id", "1",
+          "--token", "t"],
          "No chief answers"),
         (["run", "tune", "--quick", "--distributed", "worker", "--oracle", f"127.0.0.1:{listening}"],
          "--worker-id"),

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -36,20 +37,25 @@ class Search:
         self.home, self.port = home, free_port()
         self.env = {**os.environ, "CH11_TUTOR_HOME": str(home), "PYTHONUNBUFFERED": "1", **(env or {})}
         self.processes: dict[str, subprocess.Popen] = {}
+        self.token = ""
 
-    def start(self, name: str, *args: str) -> subprocess.Popen:
+    def start(self, name: str, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen:
         command = [sys.executable, "-m", "engine", "run", "tune", *SEARCH, "--run-id", name,
                    "--oracle", f"127.0.0.1:{self.port}", *args]
         log = open(self.home / f"{name}.console", "wb")
-        self.processes[name] = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=self.env)
+        self.processes[name] = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT,
+                                                env={**self.env, **(env or {})})
         return self.processes[name]
 
-    def chief(self) -> None:
-        self.start("chief", "--distributed", "chief")
-        self.wait_for("chief", lambda e: e["type"] == "phase" and e.get("name") == "serving the search")
+    def chief(self, *extra: str) -> None:
+        self.start("chief", "--distributed", "chief", *extra)
+        serving = self.wait_for("chief", lambda e: e["type"] == "phase" and e.get("name") == "serving the search")
+        # the token the chief made, taken from the worker command it printed
+        self.token = re.search(r"CH11_TUTOR_SEARCH_TOKEN=(\S+) ch11-tutor run tune", serving["detail"]).group(1)
 
-    def worker(self, number: int, *extra: str) -> subprocess.Popen:
-        return self.start(f"worker-{number}", "--distributed", "worker", "--worker-id", str(number), *extra)
+    def worker(self, number: int, *extra: str, token: str | None = None) -> subprocess.Popen:
+        return self.start(f"worker-{number}", "--distributed", "worker", "--worker-id", str(number), *extra,
+                          env={"CH11_TUTOR_SEARCH_TOKEN": self.token if token is None else token})
 
     def events(self, name: str) -> list[dict]:
         return read_events(self.home / "runs" / name / "events.jsonl")[0]
@@ -146,3 +152,37 @@ def test_a_worker_whose_chief_dies_ends_with_one_sentence(search):
     assert worker.wait(DEADLINE) == 1
     result = json.loads((search.home / "runs" / "worker-1" / "result.json").read_text())
     assert result["error"].startswith(f"The chief at 127.0.0.1:{search.port} stopped answering")
+
+
+def self_signed(folder: Path) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 and its key, made by openssl as a user would."""
+    cert, key = folder / "chief-cert.pem", folder / "chief-key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
+                    "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+                   check=True, capture_output=True, timeout=60)
+    return cert, key
+
+
+def test_over_tls_only_a_worker_with_the_token_gets_in_and_finishes_the_search(search):
+    import grpc
+    from keras_tuner.src import protos
+
+    cert, key = self_signed(search.home)
+    search.chief("--tls-cert", str(cert), "--tls-key", str(key))
+    channel = grpc.secure_channel(f"127.0.0.1:{search.port}", grpc.ssl_channel_credentials(cert.read_bytes()))
+    with pytest.raises(grpc.RpcError) as refused:  # a raw call, over TLS, without the token
+        protos.get_service_grpc().OracleStub(channel).GetSpace(protos.get_service().GetSpaceRequest(), timeout=60)
+    assert refused.value.code() == grpc.StatusCode.UNAUTHENTICATED
+    channel.close()
+    intruder = search.worker(2, "--tls-cert", str(cert), token="a-guess")
+    assert intruder.wait(DEADLINE) == 1
+    error = json.loads((search.home / "runs" / "worker-2" / "result.json").read_text())["error"]
+    assert error.startswith(f"The chief at 127.0.0.1:{search.port} refused this worker: this search's token")
+    assert "\n" not in error and "refused this worker" in search.console("worker-2")  # on its terminal too
+    search.worker(1, "--tls-cert", str(cert))
+    chief = search.finish("chief")
+    assert chief["status"] == "finished", chief.get("error")
+    assert chief["trials"] and {t["worker"] for t in chief["trials"]} == {"worker 1"}
+    assert all(t["status"] == "COMPLETED" for t in chief["trials"])
+    assert chief["distributed"]["unauthenticated_calls"] >= 2 and chief["distributed"]["bad_reports"] == []
+    assert search.finish("worker-1")["status"] == "finished"

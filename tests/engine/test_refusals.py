@@ -265,8 +265,8 @@ def test_good_flags_pass():
     assert chief == DistributedConfig("chief", OracleAddress("h", 1))
     assert (chief.tuner_id, chief.label) == ("chief", "chief")
     for given, number in (("0", 0), (" 9999 ", 9999), (7, 7)):
-        worker = from_flags("tune", "worker", "h:1", given)
-        assert worker == DistributedConfig("worker", OracleAddress("h", 1), number)
+        worker = from_flags("tune", "worker", "h:1", given, token="t")
+        assert worker == DistributedConfig("worker", OracleAddress("h", 1), number, token="t")
         assert (worker.tuner_id, worker.label) == (f"worker-{number}", f"worker {number}")
 
 

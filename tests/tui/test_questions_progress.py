@@ -42,11 +42,11 @@ def test_hints_stop_at_the_number_the_question_has(tutor_home):
     assert shown == [1, 2, 2, 2]
 
 
-def test_saving_leaves_only_the_progress_file(tutor_home):
+def test_saving_leaves_only_the_progress_file_and_its_lock(tutor_home):
     progress = Progress.load()
     for n in range(5):
         progress.record_demo("q1-a", f"run-{n}")
-    assert [p.name for p in tutor_home.iterdir()] == [FILE_NAME]
+    assert sorted(p.name for p in tutor_home.iterdir()) == [FILE_NAME, FILE_NAME + ".lock"]  # no temporary files
     assert json.loads((tutor_home / FILE_NAME).read_text())["questions"]["q1-a"]["demo_runs"][-1] == "run-4"
 
 

@@ -122,6 +122,7 @@ class QuestionsScreen(Screen):
 
     def render_question(self) -> AwaitComplete:
         """Repaint the open question, its list entry and the status line from the progress record."""
+        self.progress.refresh()  # another copy of the app on this home may have saved since
         question, record = self.current, self.progress.get(self.current_id)
         listing = self.query_one(QuestionList)
         listing.refresh_entry(question, record)

@@ -117,7 +117,6 @@ def run(ctx: RunContext) -> dict[str, Any]:
     runs.append((CONTROL, "relu", "he_normal", p["control_learning_rate"]))
     relu: tuple[keras.Model, keras.optimizers.Optimizer, list, list] | None = None
     for label, name, initializer, rate in runs:
-        keras.utils.set_random_seed(p["seed"])
         if label == CONTROL and relu is not None:
             # the control is the ReLU network again from the same start: its traced step is reused
             model, optimizer, start, fresh = relu
@@ -126,6 +125,7 @@ def run(ctx: RunContext) -> dict[str, Any]:
                 variable.assign(value)
             optimizer.learning_rate.assign(rate)
         else:
+            keras.utils.set_random_seed(p["seed"])  # not for the control: it would make the step trace again
             model = common.dense_stack(p["hidden_layers"], p["units"], name, common.seeded(initializer, p["seed"]),
                                        seed=p["seed"])
             optimizer = keras.optimizers.Adam(rate)
