@@ -15,6 +15,7 @@ from engine.context import RunContext
 from engine.distributed.config import DistributedConfig, from_env
 from engine.distributed.security import new_token
 from engine.distributed.session import Session, new_search_id
+from engine.events_contract import Table, build
 from engine.errors import RunError
 
 _sessions: dict[Path, Session] = {}
@@ -37,14 +38,14 @@ def tuner_location(ctx: RunContext, folder: str, resume: bool) -> tuple[str, str
     if config.role == "chief":
         sess.search_id, sess.chief_run = new_search_id(), str(ctx.run_dir.resolve())
         sess.write_link()
-        ctx.events.emit("distributed", **sess.link())
+        ctx.events.emit(build("distributed", sess.link()))
         return str(ctx.run_dir), folder, True
     from engine.distributed.worker import handshake, shared_tuner_folder
 
     ctx.phase("joining the search", oracle=str(config.address), worker=config.label)
     handshake(ctx, sess)
     sess.write_link()
-    ctx.events.emit("distributed", **sess.link())
+    ctx.events.emit(build("distributed", sess.link()))
     shared = shared_tuner_folder(sess, folder)
     return str(shared.parent), shared.name, False  # never wipe a folder the whole search shares
 
@@ -111,7 +112,7 @@ def worker_result(ctx: RunContext, tuner: Any, search_seconds: float) -> dict[st
     sess = current(ctx)
     assert sess is not None
     trials = [trial_row(t) for t in sorted(tuner.oracle.trials.values(), key=lambda t: t.trial_id)]
-    ctx.events.emit("table", **trials_table(trials))
+    ctx.events.emit(Table(**trials_table(trials)))
     scores = [t["score"] for t in trials if t["score"] is not None and t["status"] == "COMPLETED"]
     return {"trials": trials, "search_seconds": round(search_seconds, 3), **report(ctx),
             "summary": {"trials": len(trials), "best_val_accuracy": max(scores) if scores else None,

@@ -14,6 +14,7 @@ import keras_tuner as kt
 from engine import distributed
 from engine.context import RunContext
 from engine.data import digits_split
+from engine.events_contract import Table
 from engine.errors import RunError, TutorError
 from engine.experiments.base import MODEL_FILE, build_from_params, train
 from engine.experiments.tune_space import chosen, space_size
@@ -29,7 +30,7 @@ def run(ctx: RunContext) -> dict[str, Any]:
     p = ctx.params
     resumed_from = prepare_resume(ctx) if p["resume"].strip() else None
     split = digits_split(ctx.mnist(), range(0, 5), subset=p["subset"])
-    ctx.events.emit("phase", name="data ready", sizes=split.sizes())
+    ctx.phase("data ready", sizes=split.sizes())
     ctx.check_stop()
     tuner = make_tuner(ctx, split, p, resumed_from)
     size = space_size(tuner.oracle.hyperparameters)
@@ -48,7 +49,7 @@ def run(ctx: RunContext) -> dict[str, Any]:
         return distributed.worker_result(ctx, tuner, search_seconds)  # the chief reports the search
     trials = distributed.label_trials(ctx, [trial_row(t) for t in sorted(tuner.oracle.trials.values(),
                                                                          key=lambda t: t.trial_id)])
-    ctx.events.emit("table", **trials_table(trials))
+    ctx.events.emit(Table(**trials_table(trials)))
     found = _best(tuner)
     result: dict[str, Any] = {"trials": trials, "search_seconds": round(search_seconds, 3),
                               "space": p["space"], "space_combinations": size,

@@ -11,6 +11,7 @@ from engine import distributed
 from engine.atomic import write_json_atomic
 from engine.context import RunContext
 from engine.data import Split
+from engine.events_contract import TrialEnd, TrialStarted
 from engine.experiments.tune_space import builder, chosen
 from engine.experiments.tune_trials import TrialTrainer
 from engine.training import pipeline
@@ -50,10 +51,10 @@ class ObservedHyperband(kt.Hyperband):
         super().on_trial_begin(trial)
         self.started_trials += 1
         values = trial.hyperparameters.values
-        self.ctx.events.emit("trial_started", trial=trial.trial_id, hyperparameters=chosen(values),
-                             index=len(self.oracle.trials), epochs=values.get("tuner/epochs"),
-                             initial_epoch=values.get("tuner/initial_epoch", 0),
-                             resumes=values.get("tuner/trial_id"))
+        self.ctx.events.emit(TrialStarted(trial=trial.trial_id, hyperparameters=chosen(values),
+                                          index=len(self.oracle.trials), epochs=values.get("tuner/epochs"),
+                                          initial_epoch=values.get("tuner/initial_epoch", 0),
+                                          resumes=values.get("tuner/trial_id")))
 
     def run_trial(self, trial: kt.engine.trial.Trial, *args: Any, **kwargs: Any) -> Any:
         # the compiled loop runs on one device; --strategy mirrored trains through Keras fit, which splits batches
@@ -98,7 +99,7 @@ class ObservedHyperband(kt.Hyperband):
 
     def on_trial_end(self, trial: kt.engine.trial.Trial) -> None:
         super().on_trial_end(trial)
-        self.ctx.events.emit("trial_end", **trial_row(trial))
+        self.ctx.events.emit(TrialEnd(**trial_row(trial)))
 
 
 def save_weights_atomic(model: keras.Model, path: str) -> None:
