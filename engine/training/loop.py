@@ -226,7 +226,8 @@ class EpochLoop:
     def fit(self, epochs: int, x_val: np.ndarray | None = None, y_val: np.ndarray | None = None,
             patience: int = 0, events: EventWriter | None = None, stop: StopFlag | None = None,
             tags: dict[str, Any] | None = None, epoch_offset: int = 0, total_epochs: int | None = None,
-            on_epoch: Callable[[int, dict[str, float]], None] | None = None) -> LoopResult:
+            on_epoch: Callable[[int, dict[str, float]], None] | None = None,
+            progress: EventWriter | None = None) -> LoopResult:
         """Train up to `epochs` epochs; with validation data and patience, stop early and keep the best.
 
         Emits an epoch_end event per epoch (absolute epoch = epoch_offset + epoch) when given
@@ -244,9 +245,10 @@ class EpochLoop:
                 break
             tick = time.perf_counter()
             report = None
-            if events is not None and self.chunked:
+            sink = events or progress  # progress: batch_progress only, when on_epoch emits the epochs
+            if sink is not None and self.chunked:
                 def report(step: int, loss: float, accuracy: float, epoch: int = epoch) -> None:
-                    events.progress(BatchProgress(epoch=epoch_offset + epoch, step=step, steps=self.steps,
+                    sink.progress(BatchProgress(epoch=epoch_offset + epoch, step=step, steps=self.steps,
                                                   epochs=total_epochs or epoch_offset + epochs,
                                                   metrics={"loss": loss, "accuracy": accuracy}, **(tags or {})))
             loss, accuracy = self._run_epoch(report)  # floats: waits for the graph, honest timing
