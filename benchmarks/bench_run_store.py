@@ -90,6 +90,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--source", type=Path, help="a tutor home whose runs are copied")
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES), help="store sizes to time")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bench-run-store-"))
     try:
@@ -105,7 +106,7 @@ def main() -> None:
         print(f"| runs | runs --json cold | ratio | warm | ratio | Runs screen | ratio |")
         print(f"|---|---|---|---|---|---|---|")
         print(f"| 0 | {base_cold:.3f} s | 1 | {base_warm:.3f} s | 1 | {base_screen:.3f} s | 1 |")
-        for count in SIZES:
+        for count in args.sizes:
             home = work / f"store-{count}"
             build_store(home, sources, count)
             cold = time_listing(home, True, args.repeats)
