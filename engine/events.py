@@ -1,7 +1,8 @@
 """Run events: plain JSON objects, one a line in events.jsonl, flushed as they are written.
 
 Types: run_started, phase, data_source, devices, epoch_end, batch_progress (throttled),
-trial_started, trial_end, table, curve, distributed, run_finished, run_failed, run_cancelled. Readers skip and count lines they cannot parse.
+trial_started, trial_end, table, curve, distributed, run_finished, run_failed, run_cancelled.
+Readers skip and count lines they cannot parse.
 """
 from __future__ import annotations
 

@@ -6,6 +6,7 @@ never stored twice: result.json, else a terminal event, else a live process, els
 """
 from __future__ import annotations
 
+import builtins
 import json
 import os
 import secrets
@@ -216,7 +217,7 @@ class RunStore:
         """result.json, or None if absent or unreadable."""
         return _read_json(path / RESULT)
 
-    def history(self, path: Path) -> dict[str, dict[str, list]]:
+    def history(self, path: Path) -> dict[str, dict[str, builtins.list[float]]]:
         """Learning curves by series, rebuilt from events.jsonl."""
         events, _ = read_events(path / EVENTS)
         return history_from_events(events)

@@ -193,7 +193,7 @@ def manager_for(app: App) -> RunManager:
     manager = getattr(app, "run_manager", None)
     if not isinstance(manager, RunManager):
         manager = RunManager(app)
-        setattr(app, "run_manager", manager)
+        app.run_manager = manager
     return manager
 
 

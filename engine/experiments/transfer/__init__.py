@@ -6,8 +6,8 @@ from typing import Any
 import keras
 
 from engine.context import RunContext
-from engine.experiments.transfer.data import transfer_data
 from engine.errors import RunError
+from engine.experiments.transfer.data import transfer_data
 from engine.experiments.transfer.source import Source, find_source
 from engine.experiments.transfer.suite import run_suite
 from engine.experiments.transfer.variants import run_variant, variant_name
