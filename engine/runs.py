@@ -24,6 +24,7 @@ from engine.run_id import check_run_id
 
 SPEC, PROCESS, EVENTS, RESULT, LOG, STOP = (
     "spec.json", "process.json", "events.jsonl", "result.json", "output.log", "STOP")
+MODEL_FILE = "model.keras"  # the run's best (or final) network
 STATUSES = ("running", "finished", "cancelled", "failed", "died", "broken")
 
 
