@@ -188,15 +188,6 @@ def _lower_priority(handle: RunHandle) -> None:
         pass
 
 
-def manager_for(app: App) -> RunManager:
-    """The app's run manager: the one the app made, or one made now and kept on the app."""
-    manager = getattr(app, "run_manager", None)
-    if not isinstance(manager, RunManager):
-        manager = RunManager(app)
-        app.run_manager = manager
-    return manager
-
-
 def describe_seconds(seconds: Any) -> str:
     """A duration as m:ss or h:mm:ss, or a dash when unknown."""
     if not isinstance(seconds, (int, float)) or seconds < 0:
