@@ -1,4 +1,4 @@
-"""The headless command line: `ch11-tutor run|runs|show|stop|experiments`. Never imports TF to list or show."""
+"""The headless command line: `ch11-tutor run|runs|show|stop|rm|prune|experiments`. Never imports TF to list or show."""
 from __future__ import annotations
 
 import argparse
@@ -9,12 +9,15 @@ from pathlib import Path
 from typing import Any
 
 from engine import data as mnist_data
+from engine.cli_display import runs_table, runs_text
 from engine.distributed.config import check_network, from_flags
 from engine.errors import TutorError
 from engine.preflight import check_before_run
 from engine.registry import experiments, get_experiment, resolve_spec
 from engine.run_id import check_run_id
-from engine.runs import LOG, RunStore
+from engine.run_index import human_size
+from engine.run_table import WIDE_FROM, columns_for
+from engine.runs import LOG, STATUSES, RunStore
 
 EPILOG = """examples:
   ch11-tutor run base --preset batchnorm
@@ -24,7 +27,8 @@ EPILOG = """examples:
   ch11-tutor run tune --distributed chief --oracle 0.0.0.0:8470
   ch11-tutor run tune --distributed worker --oracle chief-host:8470 --worker-id 1
   ch11-tutor runs
-  ch11-tutor show 20261129-1200"""
+  ch11-tutor show 20261129-1200
+  ch11-tutor cache clear"""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -35,6 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
                                                  "With no command, opens the app.")
     parser.add_argument("--home", help="folder for runs and progress (default: $CH11_TUTOR_HOME or the "
                                        "user data folder)")
+    parser.add_argument("--version", action="version", version=f"ch11-tutor {version()}")
     sub = parser.add_subparsers(dest="command")
     run = sub.add_parser("run", help="train an experiment headless",
                          description="Train an experiment. Parameters: --NAME VALUE or --set NAME=VALUE "
@@ -61,9 +66,31 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("--json", action="store_true")
     stop = sub.add_parser("stop", help="ask a running run to stop at its next step boundary (epoch or batch)")
     stop.add_argument("run_id")
+    cache = sub.add_parser("cache", help="the compile cache: its size, or `cache clear` to empty it")
+    cache.add_argument("action", nargs="?", choices=("show", "clear"), default="show")
+    remove = sub.add_parser("rm", help="delete runs (not running ones) and free their space")
+    remove.add_argument("run_ids", nargs="+", metavar="RUN")
+    prune = sub.add_parser("prune", help="delete runs by age, status or rank; a dry run until --yes",
+                           description="List the runs that match every filter given, and the space they use; "
+                                       "delete them only with --yes. Running runs are never pruned.")
+    prune.add_argument("--older-than", metavar="AGE", help="started more than AGE ago: 30d, 12h, 2w, 45m")
+    prune.add_argument("--status", metavar="S,S", help="only these statuses, e.g. failed,cancelled,died")
+    prune.add_argument("--keep-best", metavar="N", type=int, help="keep each experiment's N best finished runs")
+    prune.add_argument("--yes", action="store_true", help="really delete them")
     exps = sub.add_parser("experiments", help="list experiments, or one experiment's parameters")
     exps.add_argument("experiment", nargs="?")
     return parser
+
+
+def version() -> str:
+    """The installed package's version."""
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as installed
+
+    try:
+        return installed("ch11-tutor")
+    except PackageNotFoundError:
+        return "unknown (not installed)"
 
 
 def parse_param_flags(tokens: list[str], assignments: list[str]) -> dict[str, str]:
@@ -91,8 +118,11 @@ def parse_param_flags(tokens: list[str], assignments: list[str]) -> dict[str, st
     return values
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Entry point for the headless commands; returns the process exit code."""
+def main(argv: list[str] | None = None, start: str = "cold") -> int:
+    """Entry point for the headless commands; returns the process exit code.
+
+    `start` is "warm" only when a spare that already loaded TensorFlow runs this command.
+    """
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     args, extra = parser.parse_known_args(argv)
@@ -102,6 +132,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command is None:
             parser.print_help()
             return 0
+        if args.command == "run":
+            return cmd_run(args, extra, start)
         return COMMANDS[args.command](args, extra)
     except TutorError as error:
         print(f"ch11-tutor: {error}", file=sys.stderr)
@@ -113,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
 
-def cmd_run(args: argparse.Namespace, extra: list[str]) -> int:
+def cmd_run(args: argparse.Namespace, extra: list[str], start: str = "cold") -> int:
     """Validate everything, then train in this process, showing progress as events arrive."""
     from engine.cli_display import JsonDisplay, PlainDisplay, RichDisplay
     from engine.execute import EXIT_CODES, execute
@@ -134,7 +166,7 @@ def cmd_run(args: argparse.Namespace, extra: list[str]) -> int:
     else:
         display = PlainDisplay()
     status, path = execute(spec, args.home, args.run_id, [display], argv=["ch11-tutor", *sys.argv[1:]],
-                           on_created=_send_stderr_to_log)
+                           on_created=_send_stderr_to_log, start=start)
     return EXIT_CODES[status]
 
 
@@ -148,22 +180,26 @@ def _send_stderr_to_log(run_dir: Path) -> None:
 
 def cmd_runs(args: argparse.Namespace, extra: list[str]) -> int:
     """Print the runs table."""
-    rows = RunStore(args.home).list()
+    rows = RunStore(args.home).list(notice=_notice)
     if args.json:
         print(json.dumps([_row_json(r) for r in rows], indent=2))
         return 0
+    if not rows:
+        print("No runs yet; start one with `ch11-tutor run base --quick`.")
+        return 0
+    if not sys.stdout.isatty():  # a pipe or a file: every column in full, nothing cut to a width
+        sys.stdout.write(runs_text(rows))
+        return 0
     from rich.console import Console
-    from rich.table import Table
 
-    table = Table(title=f"Runs in {RunStore(args.home).root}")
-    for column in ("run", "experiment", "preset", "status", "best val acc", "test acc", "epochs", "seconds",
-                   "s/epoch"):
-        table.add_column(column, justify="right" if column in ("epochs", "seconds", "s/epoch") else "left")
-    for r in rows:
-        table.add_row(r.run_id, r.experiment, r.preset, r.status, _pct(r.best_val_accuracy), _pct(r.test_accuracy),
-                      str(r.epochs or ""), f"{r.seconds:.1f}" if r.seconds else "",
-                      f"{r.seconds_per_epoch:.2f}" if r.seconds_per_epoch else "")
-    Console().print(table if rows else "No runs yet; start one with `ch11-tutor run base --quick`.")
+    console = Console()
+    store = RunStore(args.home)
+    console.print(runs_table(rows, console.width, title=f"Runs in {store.root}"))
+    console.print(f"{len(rows)} run{'s' if len(rows) != 1 else ''}, {human_size(store.total_size(rows))} on disk",
+                  highlight=False)
+    if len(columns_for(console.width)) < len(columns_for(None)):
+        console.print(f"More columns from {WIDE_FROM} columns on, or `ch11-tutor runs | cat`.", style="dim",
+                      highlight=False)
     return 0
 
 
@@ -225,14 +261,77 @@ def cmd_experiments(args: argparse.Namespace, extra: list[str]) -> int:
     return 0
 
 
-COMMANDS = {"run": cmd_run, "runs": cmd_runs, "show": cmd_show, "stop": cmd_stop, "experiments": cmd_experiments}
+def cmd_cache(args: argparse.Namespace, extra: list[str]) -> int:
+    """Show the XLA compile cache's size, or clear it (the next run of each model compiles again)."""
+    from engine import xla_cache
+
+    directory = xla_cache.cache_dir(args.home)
+    if args.action == "clear":
+        files, size = xla_cache.clear(args.home)
+        print(f"Cleared the compile cache {directory}: {files} files, {size / 1e6:.1f} MB.")
+        return 0
+    found = xla_cache.entries(directory)
+    print(f"Compile cache {directory}: {len(found)} files, {sum(found.values()) / 1e6:.1f} MB "
+          f"(bound {xla_cache.max_bytes() / 1e6:.0f} MB, ${xla_cache.MAX_BYTES_ENV}).")
+    return 0
+
+
+def cmd_rm(args: argparse.Namespace, extra: list[str]) -> int:
+    """Delete the named runs: every id is checked first, so one bad id deletes nothing."""
+    from engine.run_cleanup import delete, refuse_running
+
+    store = RunStore(args.home)
+    paths = list(dict.fromkeys(store.path_of(run_id) for run_id in args.run_ids))
+    refuse_running(store, paths)
+    freed = delete(store, paths)
+    print(f"Deleted {len(paths)} run{'s' if len(paths) != 1 else ''}, freeing {human_size(freed)}.")
+    return 0
+
+
+def cmd_prune(args: argparse.Namespace, extra: list[str]) -> int:
+    """List what the filters would delete; delete it only with --yes."""
+    from engine.run_cleanup import PruneRule, choose, delete
+    from engine.run_index import now, parse_age
+
+    try:
+        age = parse_age(args.older_than) if args.older_than else None
+    except ValueError as error:
+        raise TutorError(f"--older-than: {error}.") from None
+    statuses = frozenset(s.strip() for s in args.status.split(",") if s.strip()) if args.status else None
+    unknown = sorted((statuses or set()) - set(STATUSES))
+    if unknown:
+        raise TutorError(f"--status: unknown status {', '.join(unknown)}; choose from {', '.join(STATUSES)}.")
+    if args.keep_best is not None and args.keep_best < 0:
+        raise TutorError("--keep-best takes a number of runs, 0 or more.")
+    store = RunStore(args.home)
+    chosen = choose(store.list(notice=_notice), PruneRule(age, statuses, args.keep_best), now())
+    total = sum(r.size_bytes or 0 for r in chosen)
+    for row in chosen:
+        print(f"{row.run_id}  {row.experiment} ({row.preset})  {row.status}  {human_size(row.size_bytes)}")
+    if not chosen:
+        print("No run matches; nothing to prune.")
+        return 0
+    if not args.yes:
+        print(f"Dry run: nothing was deleted. Add --yes to delete these {len(chosen)} runs ({human_size(total)}).")
+        return 0
+    freed = delete(store, [r.path for r in chosen])
+    print(f"Deleted {len(chosen)} runs, freeing {human_size(freed)}.")
+    return 0
+
+
+def _notice(message: str) -> None:
+    print(f"ch11-tutor: {message}", file=sys.stderr)
+
+
+COMMANDS = {"run": cmd_run, "runs": cmd_runs, "show": cmd_show, "stop": cmd_stop, "experiments": cmd_experiments,
+            "rm": cmd_rm, "prune": cmd_prune, "cache": cmd_cache}
 
 
 def _row_json(row: Any) -> dict[str, Any]:
     return {"run_id": row.run_id, "experiment": row.experiment, "preset": row.preset, "status": row.status,
             "best_val_accuracy": row.best_val_accuracy, "test_accuracy": row.test_accuracy,
             "epochs": row.epochs, "seconds": row.seconds, "seconds_per_epoch": row.seconds_per_epoch,
-            "problem": row.problem, "path": str(row.path)}
+            "problem": row.problem, "path": str(row.path), "size_bytes": row.size_bytes}
 
 
 def _pct(value: float | None) -> str:

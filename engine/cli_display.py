@@ -7,6 +7,9 @@ import sys
 import time
 from typing import Any, TextIO
 
+from engine.run_index import human_size
+from engine.run_table import columns_for, short_ids
+
 METRIC_ORDER = ("loss", "accuracy", "val_loss", "val_accuracy")
 
 
@@ -138,3 +141,43 @@ class _ConsoleWriter:
 
     def flush(self) -> None:
         pass
+
+
+def run_cells(row: Any, run_label: str) -> dict[str, str]:
+    """One run's cells for `ch11-tutor runs`, by column name (`run_label` is its full or short id)."""
+    def pct(value: Any) -> str:
+        return f"{value:.2%}" if isinstance(value, (int, float)) else ""
+
+    return {"run": run_label, "experiment": row.experiment, "preset": row.preset, "status": row.status,
+            "best val": pct(row.best_val_accuracy), "test acc": pct(row.test_accuracy),
+            "epochs": str(row.epochs or ""), "time": f"{row.seconds:.1f}s" if row.seconds else "",
+            "s/epoch": f"{row.seconds_per_epoch:.2f}" if row.seconds_per_epoch else "",
+            "size": human_size(row.size_bytes)}
+
+
+def runs_text(rows: list[Any]) -> str:
+    """Every run with every column in full, aligned as plain text (for a pipe or a file)."""
+    columns = columns_for(None)
+    lines = [[run_cells(row, row.run_id)[c] for c in columns] for row in rows]
+    widths = [max(len(line[i]) for line in [list(columns), *lines]) for i in range(len(columns))]
+    return "".join("  ".join(cell.ljust(w) for cell, w in zip(line, widths)).rstrip() + "\n"
+                   for line in [list(columns), *lines])
+
+
+def runs_table(rows: list[Any], width: int, title: str = "") -> Any:
+    """A rich table of the columns that fit `width`, each run named by a short id that `show` accepts."""
+    from rich import box
+    from rich.table import Table
+
+    columns = columns_for(width)
+    short = short_ids(row.run_id for row in rows)
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+    for column in columns:
+        # names wrap (fold) rather than end in "…": a cut name cannot be read or typed back
+        table.add_column(column, no_wrap=column in ("run", "status", "best val", "test acc"), overflow="fold",
+                         justify="right" if column in ("best val", "test acc", "epochs", "time", "s/epoch", "size")
+                         else "left")
+    for row in rows:
+        cells = run_cells(row, short[row.run_id])
+        table.add_row(*[cells[c] for c in columns])
+    return table

@@ -11,6 +11,7 @@ import traceback
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
+from engine import xla_cache
 from engine.atomic import write_json_atomic
 from engine.context import RunContext, StopFlag
 from engine.disk_faults import disk_errno, disk_sentence, keep_room, release_room, remove_partial_files
@@ -37,9 +38,15 @@ def load_runner(spec: RunSpec) -> Callable[[RunContext], dict[str, Any]]:
 
 def execute(spec: RunSpec, home: str | os.PathLike | None = None, run_id: str | None = None,
             listeners: Iterable[Listener] = (), argv: list[str] | None = None,
-            on_created: Callable[[Path], None] | None = None) -> tuple[str, Path]:
-    """Run a spec to its end and return (status, run folder). Never raises for a failed run."""
+            on_created: Callable[[Path], None] | None = None, start: str = "cold") -> tuple[str, Path]:
+    """Run a spec to its end and return (status, run folder). Never raises for a failed run.
+
+    `start` says whether this process imported TensorFlow for the run ("cold") or was a spare
+    that had it loaded already ("warm"); it is recorded in result.json.
+    """
     quiet_tensorflow()
+    cache = xla_cache.configure(home)  # before TensorFlow is imported, or it never reads the flag
+    cached_before = xla_cache.entries(cache)
     store = RunStore(home)
     path = store.create(spec, run_id)
     try:
@@ -87,7 +94,8 @@ def execute(spec: RunSpec, home: str | os.PathLike | None = None, run_id: str | 
         release_room(path)
     document = {"run_id": path.name, "status": status, "experiment": spec.experiment, "preset": spec.preset,
                 "params": dict(spec.params), "quick": spec.quick, "started": started, "finished": time.time(),
-                "seconds": round(time.time() - started, 3), "devices": _devices()}
+                "seconds": round(time.time() - started, 3), "devices": _devices(), "start": start,
+                "compile_cache": xla_cache.compile_report(cached_before, xla_cache.entries(cache))}
     if error:
         document["error"] = error
     document.update(result)
@@ -105,6 +113,7 @@ def execute(spec: RunSpec, home: str | os.PathLike | None = None, run_id: str | 
         events.close()
     except OSError:  # still the terminal hears how the run ended, in one sentence, never a traceback
         _tell_listeners(events, terminal, fields)
+    store.index_ended(path)
     return status, path
 
 

@@ -21,6 +21,7 @@ from engine.events import TERMINAL_TYPES, history_from_events, read_events
 from engine.paths import runs_dir
 from engine.registry import RunSpec
 from engine.run_id import check_run_id
+from engine.run_index import FINAL, Notice, RunIndex, decode, encode, folder_size, signature
 
 SPEC, PROCESS, EVENTS, RESULT, LOG, STOP = (
     "spec.json", "process.json", "events.jsonl", "result.json", "output.log", "STOP")
@@ -45,6 +46,7 @@ class RunSummary:
     problem: str = ""  # why a run is broken or failed, in one sentence
     params: dict[str, Any] = field(default_factory=dict)
     measured_seconds_per_epoch: float | None = None  # the run's own figure: training alone, no start-up
+    size_bytes: int | None = None  # disk used by the folder; computed once for an ended run, kept in the index
 
     @property
     def seconds_per_epoch(self) -> float | None:
@@ -156,9 +158,45 @@ class RunStore:
             return []
         return sorted(p for p in self.root.iterdir() if p.is_dir() and not p.name.startswith("."))
 
-    def list(self) -> list[RunSummary]:
-        """Every run, oldest first; broken folders are listed as broken, never raised."""
-        return [self.summary(path) for path in self._folders()]
+    def list(self, notice: Notice | None = None) -> list[RunSummary]:
+        """Every run, oldest first; broken folders are listed as broken, never raised.
+
+        Ended runs come from the index when their folder's signature has not moved; every other folder
+        is read and, once it has ended, written to the index. `notice` hears of a rebuilt index.
+        """
+        index = RunIndex(self.root.parent, notice)
+        stored = index.rows()
+        folders = self._folders()
+        rows = []
+        for path in folders:
+            sig = signature(path)
+            known = stored.get(path.name)
+            if known is not None and known[0] == sig:
+                row = decode(RunSummary, known[2], path)
+                row.size_bytes = known[1]
+            else:
+                row = self._index_row(index, path, sig)
+            rows.append(row)
+        index.forget(set(stored) - {p.name for p in folders})  # folders deleted by hand leave the listing
+        index.close()
+        return rows
+
+    def _index_row(self, index: RunIndex, path: Path, sig: str) -> RunSummary:
+        row = self.summary(path)
+        row.size_bytes = folder_size(path)
+        if row.status in FINAL:
+            index.put(path.name, sig, row.size_bytes, encode(row))
+        return row
+
+    def index_ended(self, path: Path) -> None:
+        """Write an ended run's row as soon as it ends, so the next listing reads nothing from its folder."""
+        index = RunIndex(self.root.parent)
+        self._index_row(index, path, signature(path))
+        index.close()
+
+    def total_size(self, rows: builtins.list[RunSummary]) -> int:
+        """Bytes used by the listed runs."""
+        return sum(r.size_bytes or 0 for r in rows)
 
     def summary(self, path: Path) -> RunSummary:
         """Read a run folder into a table row."""

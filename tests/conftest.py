@@ -1,4 +1,4 @@
-"""Shared fixtures: an isolated tutor home for every test, and keep TensorFlow quiet."""
+"""Shared fixtures: an isolated tutor home for every test, no warm spares, and keep TensorFlow quiet."""
 from __future__ import annotations
 
 import os
@@ -15,4 +15,5 @@ def tutor_home(tmp_path, monkeypatch):
     monkeypatch.setenv("CH11_TUTOR_HOME", str(home))
     monkeypatch.delenv("CH11_TUTOR_DATA", raising=False)
     monkeypatch.setenv("HOME", str(tmp_path / "user"))  # no Keras cache unless a test makes one
+    monkeypatch.setenv("CH11_TUTOR_SPARE", "0")  # no warm spare unless a test turns it on: screens stay as recorded
     return home

@@ -19,6 +19,7 @@ from textual.screen import Screen
 from content import ContentError, Question, load_questions
 from engine.errors import TutorError
 from engine.paths import tutor_home
+from engine.spare_rules import spares_enabled
 from tui.progress import FILE_NAME, Progress
 from tui.screens.help import HelpScreen
 from tui.screens.questions import QuestionsScreen
@@ -58,9 +59,10 @@ class TutorApp(App[int]):
     ]
 
     def __init__(self, home: str | Path | None = None, questions: list[Question] | None = None,
-                 progress: Progress | None = None) -> None:
+                 progress: Progress | None = None, spares: bool | None = None) -> None:
         super().__init__()
         self.home = str(home) if home else None
+        self.spares = spares_enabled(option=spares)  # a warm spare makes the next launch start in a second
         self.questions = questions if questions is not None else load_questions()
         self.progress = progress or Progress.load(tutor_home(home) / FILE_NAME)
         self.progress.on_save_error = lambda text: self.notify(text, severity="error", timeout=15)
@@ -77,6 +79,12 @@ class TutorApp(App[int]):
             self.notify(self.progress.notice, title="Progress set aside", severity="warning", timeout=15)
         self._check_size(self.size.width, self.size.height)
         self.call_after_refresh(self._look_for_live_runs)  # after the first paint, off the UI thread
+        if self.spares:
+            self.call_after_refresh(lambda: self.run_manager.ensure_spare())
+
+    def on_unmount(self) -> None:
+        if self._run_manager is not None:
+            self._run_manager.close_spare()  # an idle spare leaves with the app; handed-over runs stay
 
     def _look_for_live_runs(self) -> None:
         self.run_worker(self._find_live_runs, thread=True, group="startup", name="find live runs")
@@ -117,7 +125,7 @@ class TutorApp(App[int]):
         if self._run_manager is None:
             from tui.run_manager import RunManager
 
-            self._run_manager = RunManager(self, self.home)
+            self._run_manager = RunManager(self, self.home, spares=self.spares)
         return self._run_manager
 
     @run_manager.setter
@@ -233,9 +241,12 @@ def run_app(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="ch11-tutor", description="Open the ch11-tutor app.")
     parser.add_argument("--home", help="folder for runs and progress (default: $CH11_TUTOR_HOME or the "
                                        "user data folder)")
+    parser.add_argument("--no-spare", action="store_true",
+                        help="keep no warm spare process (each launch then imports TensorFlow afresh); "
+                             "also $CH11_TUTOR_SPARE=0")
     args = parser.parse_args(argv or [])
     try:
-        app = TutorApp(home=args.home)
+        app = TutorApp(home=args.home, spares=False if args.no_spare else None)
     except ContentError as error:  # a broken question file: say which, without a traceback
         print(f"ch11-tutor: {error}", file=sys.stderr)
         return 1

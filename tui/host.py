@@ -13,6 +13,7 @@ class RunHost(Protocol):
     """An app that starts, follows and shows runs under one home."""
 
     home: str | None
+    spares: bool  # whether a warm spare process waits for the next launch
 
     @property
     def run_manager(self) -> RunManager:

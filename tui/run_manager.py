@@ -17,15 +17,17 @@ from textual.message_pump import MessagePump
 from textual.timer import Timer
 
 from engine.errors import TutorError
-from engine.launcher import RunHandle, attach, is_terminal, start_run
+from engine.launcher import RunHandle, Spare, attach, is_terminal, start_run, start_spare
 from engine.registry import RunSpec
 from engine.runs import LOG
+from engine.spare_rules import spares_enabled
 from tui.run_state import RunState
 
 POLL_SECONDS = 0.25  # a few reads a second: fresh enough to watch, cheap over SSH
 STATUS_CHECK_SECONDS = 2.0  # how often a silent run's process is checked for having died
 LOG_TAIL_BYTES = 16_384
 CHILD_NICENESS = 10  # training yields the CPU to key presses; on an idle machine it loses nothing
+SPARE_ATTEMPTS = 2  # spares that die before warming up, in a row, before the app stops starting them
 
 
 class RunUpdated(Message):
@@ -43,9 +45,14 @@ class RunUpdated(Message):
 class RunManager:
     """Keeps the handles of runs this app started or follows; never blocks the UI on the engine."""
 
-    def __init__(self, app: App, home: str | None = None) -> None:
+    def __init__(self, app: App, home: str | None = None, spares: bool | None = None) -> None:
         self.app = app
         self.home = home
+        self.spares = spares_enabled(option=spares)
+        self.spare: Spare | None = None
+        self.spare_problem = ""
+        self._spare_failures = 0
+        self._replace_after: str | None = None  # a run handed to the spare; its successor starts once it trains
         self.handles: dict[str, RunHandle] = {}
         self.states: dict[str, RunState] = {}
         self.subscribers: list[MessagePump] = []
@@ -53,13 +60,78 @@ class RunManager:
         self._last_status_check: dict[str, float] = {}
 
     def launch(self, spec: RunSpec) -> str:
-        """Start a run in a child process and follow it; returns its run id."""
-        handle = start_run(spec, self.home)
-        _lower_priority(handle)
+        """Start a run on the warm spare if one is ready for it, else in a fresh child; returns its run id."""
+        handle = self._hand_to_spare(spec)
+        if handle is None:
+            handle = start_run(spec, self.home)
+            _lower_priority(handle.process.pid if handle.process else None)
         self.handles[handle.run_id] = handle
         self.states[handle.run_id] = RunState(handle.run_id, spec.experiment, spec.preset)
         self._ensure_timer()
         return handle.run_id
+
+    # The warm spare ------------------------------------------------------------------------------
+
+    def ensure_spare(self) -> None:
+        """Start a spare in the background if spares are on and none is alive."""
+        if not self.spares or (self.spare is not None and self.spare.alive()):
+            return
+        if self.spare is not None:  # it died before being handed a run
+            self._spare_failures += 0 if self.spare.is_ready else 1
+            self.spare.close()
+            self.spare = None
+        if self._spare_failures >= SPARE_ATTEMPTS:
+            self.spare_problem = "no spare: it failed to start (see spare.log in the home)"
+            return
+        try:
+            self.spare = start_spare(self.home)
+        except TutorError as error:
+            self.spare_problem, self.spares = str(error), False
+            return
+        _lower_priority(self.spare.pid)
+        self._ensure_timer()
+
+    def spare_status(self) -> str:
+        """One short line for the screen: empty when spares are off."""
+        if not self.spares:
+            return self.spare_problem
+        spare = self.spare
+        if spare is None or not spare.alive():
+            return self.spare_problem or "spare: starting"
+        if not spare.ready():
+            return "spare: warming up"
+        rss = spare.resident_bytes()
+        return "spare ready" + (f" · {rss / 2**20:.0f} MB" if rss else "")
+
+    def close_spare(self) -> None:
+        """Let the idle spare go (the app is closing); runs already handed over keep going."""
+        self.spares = False
+        if self.spare is not None:
+            self.spare.close()
+            self.spare = None
+
+    def _hand_to_spare(self, spec: RunSpec) -> RunHandle | None:
+        spare = self.spare
+        if spare is None or not spare.ready() or not spare.serves(spec):
+            return None
+        self.spare = None
+        try:
+            handle = spare.hand_over(spec)
+        except TutorError:  # it refused or died: this launch starts cold, the next spare may do better
+            self.ensure_spare()
+            return None
+        self._replace_after = handle.run_id
+        return handle
+
+    def _keep_spare(self) -> None:
+        """Replace a spare that became a run once that run trains, so two imports never race its start."""
+        waiting = self._replace_after
+        if waiting is not None:
+            state = self.states.get(waiting)
+            if state is not None and not (state.history or state.finished):
+                return
+            self._replace_after = None
+        self.ensure_spare()
 
     def follow(self, run_id: str) -> RunState:
         """Follow a run's events (one started here, or one still going after the app was closed)."""
@@ -98,6 +170,8 @@ class RunManager:
         """Read new events of every unfinished run and notify subscribers; returns the runs changed."""
         changed = [run_id for run_id, state in list(self.states.items())
                    if not state.finished and self._read(run_id)]
+        if self.spares:
+            self._keep_spare()
         for run_id, handle in self.handles.items():  # reap children that ended, so none lingers as a zombie
             if handle.process is not None and handle.process.returncode is None and self.states[run_id].finished:
                 handle.process.poll()
@@ -168,15 +242,14 @@ class RunManager:
             self._timer = self.app.set_interval(POLL_SECONDS, self.poll, name="run-manager-poll")
 
 
-def _lower_priority(handle: RunHandle) -> None:
+def _lower_priority(pid: int | None) -> None:
     """Let the UI win the CPU over training: the child (and every thread it starts) runs niced.
 
     The child leads its own session, and Linux's autogroup scheduler shares the CPU between
     sessions before it looks at nice values, so the session's autogroup is niced as well.
     """
-    if handle.process is None:
+    if pid is None:
         return
-    pid = handle.process.pid
     try:
         os.setpriority(os.PRIO_PROCESS, pid, min(19, os.getpriority(os.PRIO_PROCESS, pid) + CHILD_NICENESS))
     except (OSError, AttributeError):  # not permitted or not POSIX: the run simply keeps its priority

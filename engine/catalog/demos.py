@@ -175,7 +175,7 @@ EXPERIMENTS = [
                 Param("test_images", "int", 1000, "MNIST test images MC Dropout and one pass are scored on",
                       100, 10000),
                 Param("timing_rounds", "int", 6, "paired rounds of MC timing, the same for every sample count "
-                      "(plain inference gets six times as many)", 2, 100),
+                      "(plain inference, cheaper and noisier, gets twelve times as many)", 2, 100),
                 Param("inference_margin", "float", 0.1, "largest relative difference in inference time counted "
                       "as no cost", 0.001, 1.0, log=True),
                 Param("mc_margin_points", "float", 1.0, "largest loss of accuracy, in points, MC Dropout may show "

@@ -43,3 +43,15 @@ async def test_without_a_scale_the_axes_stay_linear():
 async def test_a_log_y_axis_for_rates_spanning_orders_of_magnitude():
     chart, _ = await drawn(y_scale="log", x_scale="sideways")  # an unknown scale draws linear
     assert chart.scales == ("linear", "log")
+
+
+async def test_the_legend_sits_under_the_chart_not_over_the_curves():
+    app = ChartApp()
+    async with app.run_test(size=(80, 20)) as pilot:
+        chart = app.query_one(CurveChart)
+        chart.show({"relu train": ([1, 2, 3], [0.9, 0.5, 0.2]), "relu val": ([1, 2, 3], [1.0, 0.6, 0.4])}, "loss")
+        await pilot.pause()
+        lines = chart.render().plain.splitlines()
+        assert len(lines) == 20
+        assert "relu train" in lines[-1] and "relu val" in lines[-1]
+        assert not any("relu" in line for line in lines[:-1])  # nothing written inside the plot area

@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import csv
+import shutil
 
 from fixtures.host import BATCHNORM, DIED, PLAIN, HostApp, append, copy_runs, events_of, live_run, settle
 from textual.widgets import DataTable, Static
 
+from engine.runs import RunStore
 from tui.screens.run_view import RunViewScreen
 from tui.screens.runs import RunsScreen
 from tui.widgets.curve_chart import CurveChart
@@ -41,7 +43,8 @@ async def test_sorting_by_columns_and_reversing(tutor_home):
         await settle(pilot)
         screen = app.screen
         table = screen.query_one("#runs-table", DataTable)
-        assert column(table, "run") == sorted(column(table, "run"))
+        order = [str(key.value) for key in table.rows]
+        assert order == sorted(order)  # by run id: the time each run started
         while screen.sort_column != "best val":
             await pilot.press("s")
         shown = [float(v.rstrip("%")) for v in column(table, "best val")]
@@ -59,7 +62,7 @@ async def test_selected_runs_overlay_their_validation_curves(tutor_home):
         screen = app.screen
         table = screen.query_one("#runs-table", DataTable)
         await pilot.press("v")
-        assert "Select runs with Space first" in str(screen.query_one("#runs-message", Static).render())
+        assert not screen.has_class("-comparing")  # greyed out below two runs: the key does nothing
         for run_id in (PLAIN, BATCHNORM):
             table.move_cursor(row=table.get_row_index(run_id))
             await pilot.press("space")
@@ -142,3 +145,37 @@ async def test_a_followed_run_whose_result_exists_without_a_final_event_is_not_l
             await settle(pilot)
             assert app.run_manager.live_runs() == []
             assert app.run_manager.state(live).status == "finished"
+
+
+async def test_at_80_columns_the_table_keeps_what_tells_runs_apart_and_fits(tutor_home):
+    runs = copy_runs(tutor_home)
+    shutil.copytree(runs / PLAIN, runs / "20261130-090000-base-batchnorm-a3fb")  # the same random tail
+    app = HostApp(RunsScreen, tutor_home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one("#runs-table", DataTable)
+        assert [str(c.label) for c in table.ordered_columns] == [
+            "", "run", "experiment", "preset", "status", "best val", "test acc"]
+        assert sum(c.get_render_width(table) for c in table.ordered_columns) <= 80 - 2
+        shown = column(table, "run")
+        assert len(set(shown)) == len(shown) == 6
+        store = RunStore(tutor_home)
+        for key, short in zip(table.rows, shown):
+            assert store.path_of(short).name == str(key.value)  # what `ch11-tutor show` accepts
+        await pilot.resize_terminal(120, 36)
+        await settle(pilot)
+        assert [str(c.label) for c in table.ordered_columns][-4:] == ["epochs", "time", "s/epoch", "size"]
+
+
+async def test_a_name_wider_than_its_column_wraps_instead_of_being_cut(tutor_home):
+    copy_runs(tutor_home, PLAIN)
+    app = HostApp(RunsScreen, tutor_home)
+    async with app.run_test(size=(60, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        screen.rows[PLAIN].experiment = "an-experiment-with-a-very-long-name"
+        screen.fill()
+        await pilot.pause()
+        table = screen.query_one("#runs-table", DataTable)
+        assert table.get_row(PLAIN)[2] == "an-experiment-with-a-very-long-name"
+        assert table.rows[PLAIN].height > 1  # the row grew to hold the wrapped name

@@ -47,7 +47,8 @@ def test_run_view_of_a_run_in_the_middle_of_an_epoch(snap_compare, tutor_home, s
                             terminal_size=size, run_before=_settled_view)
 
 
-def test_run_view_trials_of_a_search(snap_compare, tutor_home):
+@pytest.mark.parametrize("size", SIZES)
+def test_run_view_trials_of_a_search(snap_compare, tutor_home, size):
     copy_runs(tutor_home, TUNE)
 
     async def trials(pilot) -> None:
@@ -55,7 +56,7 @@ def test_run_view_trials_of_a_search(snap_compare, tutor_home):
         await pilot.press("3")
         await pilot.pause()
 
-    assert snap_compare(HostApp(lambda: RunViewScreen(TUNE), tutor_home), terminal_size=(80, 24), run_before=trials)
+    assert snap_compare(HostApp(lambda: RunViewScreen(TUNE), tutor_home), terminal_size=size, run_before=trials)
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -76,7 +77,8 @@ def test_runs_table(snap_compare, tutor_home, size):
     assert snap_compare(HostApp(RunsScreen, tutor_home), terminal_size=size, run_before=settle)
 
 
-def test_runs_compare_overlay(snap_compare, tutor_home):
+@pytest.mark.parametrize("size", SIZES)
+def test_runs_compare_overlay(snap_compare, tutor_home, size):
     copy_runs(tutor_home)
 
     async def compare(pilot) -> None:
@@ -88,7 +90,7 @@ def test_runs_compare_overlay(snap_compare, tutor_home):
         await pilot.press("v")
         await settle(pilot)
 
-    assert snap_compare(HostApp(RunsScreen, tutor_home), terminal_size=(120, 36), run_before=compare)
+    assert snap_compare(HostApp(RunsScreen, tutor_home), terminal_size=size, run_before=compare)
 
 
 # The lab is pictured with a fixed catalog, so that new experiments and parameters in the
@@ -115,12 +117,13 @@ def test_lab_form(snap_compare, size):
                         run_before=settle)
 
 
-def test_lab_refuses_a_bad_value(snap_compare):
+@pytest.mark.parametrize("size", SIZES)
+def test_lab_refuses_a_bad_value(snap_compare, size):
     async def bad_value(pilot) -> None:
         await settle(pilot)
         pilot.app.screen.query_one("#input-layers", Input).value = "0"
         await pilot.press("ctrl+r")
         await pilot.pause()
 
-    assert snap_compare(HostApp(lambda: LabScreen("demo-example", None, CATALOG)), terminal_size=(80, 24),
+    assert snap_compare(HostApp(lambda: LabScreen("demo-example", None, CATALOG)), terminal_size=size,
                         run_before=bad_value)

@@ -29,13 +29,16 @@ class LabScreen(Screen):
     LabScreen #lab-preset-row Label { width: 7; }
     LabScreen #lab-preset { width: 20; }
     LabScreen #lab-quick { width: auto; border: none; height: 1; padding: 0 1; }
-    LabScreen #lab-preset-help { color: $text-muted; height: 1; }
+    LabScreen #lab-preset-help { color: $text-muted; height: auto; max-height: 2; }
     LabScreen #lab-form { height: 1fr; margin-top: 1; }
-    LabScreen #lab-actions { height: 1; }
+    LabScreen #lab-actions { height: auto; max-height: 3; }
     LabScreen #lab-launch { width: auto; min-width: 12; }
-    LabScreen #lab-message { width: 1fr; padding-left: 1; }
+    LabScreen #lab-message { width: 1fr; height: auto; padding-left: 1; }  /* wraps, never cut */
     LabScreen #lab-message.-error { color: $error; }
+    LabScreen #lab-spare { width: auto; color: $text-muted; padding-left: 1; display: none; }
+    LabScreen #lab-spare.-on { display: block; }
     """
+    SPARE_REFRESH_SECONDS = 1.0  # the spare line changes a few times a session: once a second is plenty
 
     BINDINGS = [
         Binding("ctrl+r", "launch", "Launch", priority=True),
@@ -69,6 +72,7 @@ class LabScreen(Screen):
                 with Horizontal(id="lab-actions"):
                     yield Button("Launch", id="lab-launch", variant="success", compact=True)
                     yield Static("", id="lab-message", markup=False)
+                    yield Static("", id="lab-spare", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -76,6 +80,18 @@ class LabScreen(Screen):
         self._composed = True
         if self.experiment_id:
             self.select(self.experiment_id, self.preset)
+        if run_host(self.app).spares:  # with spares off the line stays hidden and no timer runs
+            self._show_spare()
+            self.set_interval(self.SPARE_REFRESH_SECONDS, self._show_spare, name="lab-spare")
+
+    def _show_spare(self) -> None:
+        """Whether a warm spare waits (and its memory), beside Launch; repainted only when it changes."""
+        line = run_host(self.app).run_manager.spare_status()
+        label = self.query_one("#lab-spare", Static)
+        if getattr(self, "_spare_line", None) != line:
+            self._spare_line = line
+            label.update(line)
+            label.set_class(bool(line), "-on")
 
     # Choosing an experiment and preset ----------------------------------------------------------
 

@@ -8,7 +8,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Log, ProgressBar, Static, TabbedContent, TabPane
+from textual.widgets import Footer, Log, ProgressBar, Static, TabbedContent, TabPane
 
 from engine.errors import TutorError
 from tui.host import run_host
@@ -27,8 +27,10 @@ class RunViewScreen(Screen):
     """Follows one run's events and shows them as they arrive."""
 
     DEFAULT_CSS = """
-    RunViewScreen #run-title { text-style: bold; height: 1; }
-    RunViewScreen #run-phase, RunViewScreen #run-metrics { height: 1; }
+    RunViewScreen #run-title { text-style: bold; height: auto; }
+    /* header lines wrap rather than lose their end at 80 columns; a long phase (an error) takes 3 at most */
+    RunViewScreen #run-metrics { height: auto; }
+    RunViewScreen #run-phase { height: auto; max-height: 3; }
     RunViewScreen #run-progress { height: 1; }
     RunViewScreen #run-progress ProgressBar { width: 1fr; }
     RunViewScreen #run-progress Bar { width: 1fr; }
@@ -59,6 +61,7 @@ class RunViewScreen(Screen):
         self._last_draw = 0.0
         self._draw_timer: Timer | None = None
         self._log_size = -1
+        self._ended = False  # whether the footer last showed the run as ended
 
     def compose(self) -> ComposeResult:
         yield Static(self.run_id, id="run-title", markup=False)
@@ -79,7 +82,7 @@ class RunViewScreen(Screen):
                     yield Static("No tables or charts from this run yet.", id="results-empty", markup=False)
             with TabPane("Trials", id="tab-trials"):
                 yield Static("This run has no trials (only tune runs do).", id="trials-empty", markup=False)
-                yield DataTable(id="trials", zebra_stripes=True, cursor_type="row")
+                yield EventTable("trials", id="trials")
             with TabPane("Log", id="tab-log"):
                 yield Log(id="log", max_lines=500)
         yield Footer()
@@ -93,9 +96,7 @@ class RunViewScreen(Screen):
             return
         self.run_id = self.state.run_id
         manager.subscribe(self)
-        table = self.query_one("#trials", DataTable)
-        table.add_columns("trial", "status", "score", "best epoch", "hyperparameters", "message")
-        table.display = False
+        self.query_one("#trials", EventTable).display = False
         self.refresh_view()
 
     def on_unmount(self) -> None:
@@ -118,21 +119,25 @@ class RunViewScreen(Screen):
             self._draw_timer = self.set_timer(wait, self.draw)
 
     def _update_header(self, state: RunState) -> None:
-        what = f"{state.experiment}/{state.preset}" if state.experiment else "run"
+        # a run id made by the store already names its experiment and preset: say them once
+        named = f"-{state.experiment}-{state.preset}-" in state.run_id
+        what = f"{state.experiment}/{state.preset} · " if state.experiment and not named else ""
         bad = f" · skipped {state.bad_lines} unreadable event lines" if state.bad_lines else ""
         title = self.query_one("#run-title", Static)
         devices = f" · on {', '.join(state.devices)}" if state.devices else ""
-        title.update(f"{what} · {state.run_id} · {state.status}{devices}{bad}")
+        title.update(f"{what}{state.run_id} · {state.status}{devices}{bad}")
         title.set_classes(f"status-{state.status}")
         detail = f": {state.phase_detail}" if state.phase_detail else ""
         self.query_one("#run-phase", Static).update(f"Phase: {state.phase or 'waiting for the run to start'}{detail}")
         epoch = f"epoch {state.epoch}/{state.epochs}" if state.epochs else "epoch –"
         series = f" [{state.series}]" if state.series else ""
-        numbers = " · ".join(f"{SHORT_METRICS.get(k, k)} {v:.4f}" for k, v in state.metrics.items()
-                             if k in SHORT_METRICS)
-        self.query_one("#run-metrics", Static).update(f"{epoch}{series} · {numbers}" if numbers else epoch + series)
+        numbers = [f"{SHORT_METRICS.get(k, k)} {v:.4f}" for k, v in state.metrics.items() if k in SHORT_METRICS]
+        self.query_one("#run-metrics", Static).update(pack([epoch + series, *numbers], self.size.width or 80))
         self.query_one("#epoch-bar", ProgressBar).update(progress=state.epoch_fraction())
         self.query_one("#run-bar", ProgressBar).update(progress=state.run_fraction())
+        if state.finished != self._ended:
+            self._ended = state.finished
+            self.refresh_bindings()  # the footer drops "Cancel run" once the run has ended
         if state.finished:
             self.query_one("#epoch-label", Static).update("epoch")
             self.query_one("#run-label", Static).update(f"run {state.status}")
@@ -199,15 +204,19 @@ class RunViewScreen(Screen):
                        y_scale=str(event.get("y_scale", "linear")))
 
     def _draw_trials(self, state: RunState) -> None:
-        table = self.query_one("#trials", DataTable)
+        table = self.query_one("#trials", EventTable)
         table.display = bool(state.trials)
         self.query_one("#trials-empty", Static).display = not state.trials
-        table.clear()
+        rows = []
         for row in state.trials.values():
             params = ", ".join(f"{k}={format_cell(v)}" for k, v in row["hyperparameters"].items())
             trial = f"{row['trial']} ({row['worker']})" if row.get("worker") else row["trial"]  # distributed search
-            table.add_row(trial, row["status"], format_cell(row["score"]), format_cell(row["best_epoch"]),
-                          params, row["message"], key=row["trial"])
+            rows.append([trial, row["status"], format_cell(row["score"]), format_cell(row["best_epoch"]), params,
+                         row["message"]])
+        # a failed trial's message wraps in its row rather than running off the screen
+        table.show({"title": "trials", "columns": ["trial", "status", "score", "best epoch", "hyperparameters",
+                                                   "message"], "rows": rows},
+                   keys=[str(row["trial"]) for row in state.trials.values()])
 
     def _draw_log(self) -> None:
         lines = run_host(self.app).run_manager.log_tail(self.run_id, since=self._log_size)
@@ -224,6 +233,12 @@ class RunViewScreen(Screen):
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         self.draw()  # what changed while the tab was hidden
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Cancel only while the run can still be stopped: hidden once it has ended."""
+        if action == "cancel_run":
+            return self.state is not None and not self.state.finished
+        return True
+
     def action_cancel_run(self) -> None:
         if self.state is None or self.state.finished:
             self.notify("This run has already ended.", severity="warning")
@@ -239,6 +254,17 @@ class RunViewScreen(Screen):
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 1:
             self.app.pop_screen()
+
+
+def pack(items: list[str], width: int, separator: str = " · ") -> str:
+    """Items joined on lines no wider than `width`, breaking only between items (a name keeps its value)."""
+    lines: list[str] = []
+    for item in items:
+        if lines and len(lines[-1]) + len(separator) + len(item) <= width:
+            lines[-1] += separator + item
+        else:
+            lines.append(item)
+    return "\n".join(lines)
 
 
 def _css_id(name: str) -> str:

@@ -18,15 +18,20 @@ from textual.widgets import DataTable, Footer, Static
 from engine.atomic import write_text_atomic
 from engine.errors import TutorError
 from engine.paths import tutor_home
+from engine.run_cleanup import delete, refuse_running
+from engine.run_index import human_size
+from engine.run_table import CORE_COLUMNS, WIDE_COLUMNS, columns_for, short_ids
 from engine.runs import RunStore, RunSummary
+from tui.fit import fit_widths
 from tui.host import run_host
 from tui.run_manager import RunUpdated, describe_seconds
+from tui.widgets.confirm import ConfirmScreen
 from tui.widgets.curve_chart import CurveChart
 
-COLUMNS = ("", "run", "experiment", "preset", "status", "best val", "test acc", "epochs", "time", "s/epoch")
-# Fixed widths: the table reads the same at every size, and auto-sizing lagged behind refills.
-WIDTHS = (1, 20, 16, 9, 9, 8, 8, 6, 7, 7)
-SORTABLE = COLUMNS[1:]
+COLUMNS = ("run", *CORE_COLUMNS[1:], *WIDE_COLUMNS)
+SORTABLE = COLUMNS
+NUMERIC = ("best val", "test acc", "epochs", "time", "s/epoch", "size")
+SCROLLBAR = 2  # the table's vertical scrollbar, once there are more runs than rows
 
 
 @dataclass
@@ -43,11 +48,12 @@ class Row:
     seconds: float | None
     problem: str = ""
     train_seconds_per_epoch: float | None = None  # from result.json: training alone, without start-up
+    size_bytes: int | None = None
 
     @classmethod
     def from_summary(cls, s: RunSummary) -> "Row":
         return cls(s.run_id, s.experiment, s.preset, s.status, s.best_val_accuracy, s.test_accuracy,
-                   s.epochs, s.seconds, s.problem, s.measured_seconds_per_epoch)
+                   s.epochs, s.seconds, s.problem, s.measured_seconds_per_epoch, s.size_bytes)
 
     @property
     def seconds_per_epoch(self) -> float | None:
@@ -60,14 +66,17 @@ class Row:
         """A key that sorts unknown values last."""
         value = {"run": self.run_id, "experiment": self.experiment, "preset": self.preset,
                  "status": self.status, "best val": self.best_val, "test acc": self.test_acc,
-                 "epochs": self.epochs, "time": self.seconds, "s/epoch": self.seconds_per_epoch}[column]
+                 "epochs": self.epochs, "time": self.seconds, "s/epoch": self.seconds_per_epoch,
+                 "size": self.size_bytes}[column]
         return (value is None, value if value is not None else 0)
 
-    def cells(self) -> list[str]:
-        """The row's table cells, without the selection mark."""
-        return [short_id(self), self.experiment, self.preset, self.status, _pct(self.best_val), _pct(self.test_acc),
-                "–" if self.epochs is None else str(self.epochs), describe_seconds(self.seconds),
-                "–" if self.seconds_per_epoch is None else f"{self.seconds_per_epoch:.2f}"]
+    def cells(self, short: str | None = None) -> dict[str, str]:
+        """The row's table cells by column, without the selection mark (`short`: its short id)."""
+        return {"run": short or self.run_id, "experiment": self.experiment, "preset": self.preset,
+                "status": self.status, "best val": _pct(self.best_val), "test acc": _pct(self.test_acc),
+                "epochs": "–" if self.epochs is None else str(self.epochs), "time": describe_seconds(self.seconds),
+                "s/epoch": "–" if self.seconds_per_epoch is None else f"{self.seconds_per_epoch:.2f}",
+                "size": human_size(self.size_bytes) or "–"}
 
 
 class RunsLoaded(Message):
@@ -103,6 +112,7 @@ class RunsScreen(Screen):
         Binding("s", "sort", "Sort"),
         Binding("S", "reverse", "Reverse", show=False),
         Binding("e", "export", "Export CSV"),
+        Binding("delete,d", "delete", "Delete"),
         Binding("f5", "reload", "Reload"),
     ]
 
@@ -115,6 +125,8 @@ class RunsScreen(Screen):
         self.sort_reverse = False
         self.compared: dict[str, tuple[list, list]] = {}
         self.exported: Path | None = None
+        self.short: dict[str, str] = {}  # run id -> the short id shown (`ch11-tutor show` accepts it)
+        self.shown_columns: tuple[str, ...] = ()
 
     def compose(self) -> ComposeResult:
         yield DataTable(id="runs-table", cursor_type="row", zebra_stripes=True)
@@ -123,9 +135,6 @@ class RunsScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one("#runs-table", DataTable)
-        for column, width in zip(COLUMNS, WIDTHS):
-            table.add_column(column, key=column or "mark", width=width)
         run_host(self.app).run_manager.subscribe(self)
         self.load()
 
@@ -154,6 +163,7 @@ class RunsScreen(Screen):
     def on_runs_loaded(self, message: RunsLoaded) -> None:
         self.rows = {row.run_id: row for row in message.rows}
         self.marked &= set(self.rows)
+        self.refresh_bindings()
         manager = run_host(self.app).run_manager
         for row in message.rows:
             if row.status == "running":
@@ -163,16 +173,35 @@ class RunsScreen(Screen):
                     row.problem = str(error)
         self.fill()
         running = sum(row.status == "running" for row in message.rows)
-        self._say(f"{len(self.rows)} runs" + (f", {running} running (followed live)" if running else "")
-                  + ". Space selects runs, v overlays their validation curves, e exports CSV.")
+        total = human_size(sum(row.size_bytes or 0 for row in message.rows))
+        self._say(f"{len(self.rows)} runs, {total} on disk" + (f", {running} running (followed live)" if running else "")
+                  + ". Space selects runs, v overlays their validation curves, e exports CSV, d deletes.")
+
+    def on_resize(self) -> None:
+        if self.rows:
+            self.fill()  # the columns that fit change with the width
 
     def fill(self) -> None:
-        """Redraw the table in the current sort order, keeping the cursor on the same run."""
+        """Redraw the table with the columns that fit, in the sort order, the cursor on the same run."""
         table = self.query_one("#runs-table", DataTable)
         current = self.current_run_id()
-        table.clear()
-        for row in self.sorted_rows():
-            table.add_row("✓" if row.run_id in self.marked else " ", *row.cells(), key=row.run_id)
+        self.short = short_ids(self.rows)
+        self.shown_columns = columns_for(self.size.width or None)
+        rows = self.sorted_rows()
+        cells = {row.run_id: row.cells(self.short[row.run_id]) for row in rows}
+        natural = [1] + [max([len(column)] + [len(c[column]) for c in cells.values()]) for column in self.shown_columns]
+        keep = [0] + [i + 1 for i, column in enumerate(self.shown_columns) if column in ("run", *NUMERIC)]
+        widths = fit_widths(natural, (self.size.width or 80) - SCROLLBAR, keep=keep)
+        table.clear(columns=True)
+        table.add_column("", key="mark", width=widths[0])
+        for column, width in zip(self.shown_columns, widths[1:]):
+            table.add_column(column, key=column, width=width)
+        for row in rows:
+            shown = [cells[row.run_id][column] for column in self.shown_columns]
+            # a name wider than its column wraps onto a second line of the row instead of being cut
+            tall = any(len(cell) > width for cell, width in zip(shown, widths[1:]))
+            table.add_row("✓" if row.run_id in self.marked else " ", *shown, key=row.run_id,
+                          height=None if tall else 1)
         if current in self.rows:
             table.move_cursor(row=table.get_row_index(current))
 
@@ -195,8 +224,9 @@ class RunsScreen(Screen):
             return
         self._apply_state(row, state)
         table = self.query_one("#runs-table", DataTable)
-        for column, cell in zip(COLUMNS[1:], row.cells()):
-            table.update_cell(row.run_id, column, cell)
+        cells = row.cells(self.short.get(row.run_id))
+        for column in self.shown_columns:
+            table.update_cell(row.run_id, column, cells[column])
         if state.finished:
             self.load()  # read result.json for the final figures
 
@@ -229,6 +259,15 @@ class RunsScreen(Screen):
             return
         self.marked ^= {run_id}
         self.query_one("#runs-table", DataTable).update_cell(run_id, "mark", "✓" if run_id in self.marked else " ")
+        self.refresh_bindings()  # Compare is offered from two selected runs on
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Keys that would do nothing now are greyed out: compare below two runs, export with no runs."""
+        if action == "compare":
+            return True if self.has_class("-comparing") or len(self.marked & set(self.rows)) >= 2 else None
+        if action in ("export", "mark", "sort", "reverse", "open", "delete"):
+            return True if self.rows else None
+        return True
 
     def action_sort(self) -> None:
         """Sort by the next column (press again to move on; S reverses)."""
@@ -252,10 +291,11 @@ class RunsScreen(Screen):
         """Overlay the validation curves of the selected runs (or hide the chart)."""
         if self.has_class("-comparing"):
             self.remove_class("-comparing")
+            self.refresh_bindings()
             return
         chosen = [run_id for run_id in self.rows if run_id in self.marked]
-        if not chosen:
-            self._say("Select runs with Space first, then press v to overlay their validation curves.")
+        if len(chosen) < 2:  # reached from the command palette; the footer greys the key out
+            self._say("Select two or more runs with Space, then press v to overlay their validation curves.")
             return
         self.read_curves(chosen)
 
@@ -266,7 +306,7 @@ class RunsScreen(Screen):
         series: dict[str, tuple[list, list]] = {}
         for run_id in run_ids:
             row = self.rows[run_id]
-            short = f"{row.experiment}/{row.preset} {run_id[-4:]}"
+            short = f"{row.experiment}/{row.preset} {self.short.get(run_id, run_id[-4:])}"
             try:
                 history = store.history(store.path_of(run_id))
             except (TutorError, OSError):  # deleted since the table was read: leave it out
@@ -279,6 +319,7 @@ class RunsScreen(Screen):
         self.compared = message.series
         self.query_one("#runs-compare", CurveChart).show(message.series, "validation accuracy", "epoch")
         self.add_class("-comparing")
+        self.refresh_bindings()
         self._say(f"Overlaying {len(message.series)} validation curves; v hides the chart.")
 
     def action_export(self) -> None:
@@ -303,16 +344,39 @@ class RunsScreen(Screen):
         self._say(f"Exported {len(self.rows)} runs to {target}")
         self.notify(f"Exported {len(self.rows)} runs to {target}", title="CSV written")
 
+    def action_delete(self) -> None:
+        """Delete the selected runs (or the one under the cursor) after a confirmation that shows the space freed."""
+        chosen = [run_id for run_id in self.rows if run_id in self.marked] or [r for r in [self.current_run_id()] if r]
+        if not chosen:
+            return
+        running = [run_id for run_id in chosen if self.rows[run_id].status == "running"]
+        if running:
+            self._say(f"Run {self.short.get(running[0], running[0])} is still running; stop it first (c in its view).")
+            return
+        freed = human_size(sum(self.rows[run_id].size_bytes or 0 for run_id in chosen))
+        what = f"run {self.short.get(chosen[0], chosen[0])}" if len(chosen) == 1 else f"{len(chosen)} selected runs"
+        question = f"Delete {what}? This frees {freed} and cannot be undone."
+        self.app.push_screen(ConfirmScreen(question), lambda yes: self._delete(chosen) if yes else None)
+
+    def _delete(self, run_ids: list[str]) -> None:
+        store = self.store
+        try:
+            paths = [store.path_of(run_id) for run_id in run_ids]
+            refuse_running(store, paths)  # the folder is the truth: it may have started since the table was read
+            freed = delete(store, paths)
+        except (TutorError, OSError) as error:
+            self._say(f"Nothing more was deleted: {error}")
+            return
+        self.marked -= set(run_ids)
+        self.notify(f"Deleted {len(run_ids)} run{'s' if len(run_ids) != 1 else ''}, freeing {human_size(freed)}.",
+                    title="Runs deleted")
+        self.load()
+
     def action_reload(self) -> None:
         self.load()
 
     def _say(self, text: str) -> None:
         self.query_one("#runs-message", Static).update(text)
-
-
-def short_id(row: Row) -> str:
-    """The run id without the experiment and preset that have their own columns."""
-    return row.run_id.replace(f"-{row.experiment}-{row.preset}", "", 1)
 
 
 def _pct(value: float | None) -> str:

@@ -3,7 +3,11 @@ from __future__ import annotations
 
 from typing import Any, Mapping, Sequence
 
+from rich.cells import cell_len
+from rich.style import Style
+from rich.text import Text
 from textual_plotext import PlotextPlot
+from textual_plotext.plot import _sequence as PALETTE  # the colours textual-plotext itself gives curves
 
 Series = Mapping[str, tuple[Sequence[Any], Sequence[Any]]]
 
@@ -51,8 +55,9 @@ class CurveChart(PlotextPlot):
         plt.title(self.title)
         plt.xlabel(self.x_label)
         plt.ylabel(self.y_label)
-        for label, points in self._points.items():
-            plt.plot([p[0] for p in points], [p[1] for p in points], label=label or None)
+        for index, points in enumerate(self._points.values()):
+            # no plotext legend: it is drawn over the top rows of the curves; ours goes under the chart
+            plt.plot([p[0] for p in points], [p[1] for p in points], color=colour(index))
         if not self._points:
             plt.text("waiting for data", x=0.5, y=0.5, alignment="center")
             plt.xlim(0, 1)
@@ -61,12 +66,40 @@ class CurveChart(PlotextPlot):
             plt.xscale(self.scales[0])
             plt.yscale(self.scales[1])
 
+    def legend(self, width: int) -> list[Text]:
+        """One mark in its curve's colour and the label per series, packed into lines of `width`."""
+        lines: list[Text] = []
+        line = Text()
+        for index, label in enumerate(self._points):
+            if not label:
+                continue
+            item = Text.assemble(("━━ ", Style(color=_rgb(colour(index)), bold=True)), label)
+            if line.cell_len and line.cell_len + 3 + cell_len(item.plain) > width:
+                lines.append(line)
+                line = Text()
+            line += Text("   ") + item if line.cell_len else item
+        return [*lines, line] if line.cell_len else lines
+
     def render(self) -> Any:
         # plotext applies a log scale to its stored data in place when it builds, so a second build (any
         # repaint) would take the log of a log: give it the points afresh first.
         if "log" in self.scales:
             self._paint()
-        return super().render()
+        width, height = self.size.width, self.size.height
+        legend = self.legend(width)[: max(0, height - 5)]  # the plot keeps at least five rows
+        self._plot.plotsize(width, height - len(legend))
+        self._plot._set_size(width, height - len(legend))  # as PlotextPlot.render does (textual-plotext#5)
+        self._plot.theme(self._get_plotext_theme_name(self.app.theme))
+        return Text("\n").join([Text.from_ansi(self._plot.build().rstrip("\n")), *legend])
+
+
+def colour(index: int) -> tuple[int, int, int]:
+    """The colour of the index-th curve (the legend uses the same)."""
+    return PALETTE[index % len(PALETTE)]
+
+
+def _rgb(value: tuple[int, int, int]) -> str:
+    return "rgb({},{},{})".format(*value)
 
 
 def _scale(name: Any) -> str:

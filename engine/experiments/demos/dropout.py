@@ -148,7 +148,7 @@ def run(ctx: RunContext) -> dict[str, Any]:
         return lambda: np.mean([np.asarray(call(x)) for _ in range(n)], axis=0)
 
     inference = paired_rounds({"with_layers": passes(with_layers, INFERENCE_CALLS),
-                               "without_layers": passes(without_layers, INFERENCE_CALLS)}, rounds * 6)
+                               "without_layers": passes(without_layers, INFERENCE_CALLS)}, rounds * 12)
     samples = [1, SMALL_MC, p["mc_samples"]]
     mc = paired_rounds({str(n): passes(stochastic, n) for n in samples}, rounds)
     timing = common.table(ctx, "inference", f"Inference time for {p['inference_images']:,} images (median ms)",

@@ -158,8 +158,8 @@ def _range_chart(ctx: RunContext, rates: list[float], losses: list[float | None]
     smoothed = judge_lr.smooth(losses)
     shown = [v if math.isfinite(v) else None for v in smoothed]
     finite = [v for v in shown if v is not None] or [0.0, 1.0]
-    # cut the blow-up off the top so the dip stays visible
-    top = min(max(finite), 4 * min(finite)) if finite else 1.0
+    # cut the blow-up off the top so the dip stays visible, but keep the flat start (it shows where the fall begins)
+    top = max(finite[0], min(max(finite), 4 * min(finite)))
     series: dict[str, tuple[list, list]] = {"smoothed loss": (rates, [v if v is not None and v <= top else None
                                                                       for v in shown])}
     if found["turn_rate"]:

@@ -1,0 +1,41 @@
+"""The runs table's columns by terminal width, and short run ids that `show` accepts (CLI and Runs screen)."""
+from __future__ import annotations
+
+from typing import Iterable
+
+# What a learner needs to tell runs apart and compare them; it fits 80 columns.
+CORE_COLUMNS = ("run", "experiment", "preset", "status", "best val", "test acc")
+# Shown from WIDE_FROM columns on (and always when the table goes to a file or a pipe).
+WIDE_COLUMNS = ("epochs", "time", "s/epoch", "size")
+WIDE_FROM = 100
+
+
+def columns_for(width: int | None) -> tuple[str, ...]:
+    """The columns that fit a terminal `width`; every column when there is no width (a pipe or file)."""
+    if width is None or width >= WIDE_FROM:
+        return CORE_COLUMNS + WIDE_COLUMNS
+    return CORE_COLUMNS
+
+
+def matches(name: str, query: str) -> bool:
+    """Whether `query` picks the run folder `name` the way `RunStore.path_of` does (prefix or suffix)."""
+    return name == query or name.startswith(query) or name.endswith(query)
+
+
+def short_ids(run_ids: Iterable[str]) -> dict[str, str]:
+    """For each run id, its shortest tail of whole `-` parts that picks it alone among `run_ids`.
+
+    `RunStore.path_of` accepts a unique prefix or suffix, so each short id names exactly one of the
+    listed runs; an id no tail can single out (one that is the tail of another) stays whole.
+    """
+    ids = list(dict.fromkeys(run_ids))
+    shown: dict[str, str] = {}
+    for run_id in ids:
+        parts = run_id.split("-")
+        shown[run_id] = run_id
+        for count in range(1, len(parts) + 1):
+            tail = "-".join(parts[-count:])
+            if sum(matches(other, tail) for other in ids) == 1:
+                shown[run_id] = tail
+                break
+    return shown

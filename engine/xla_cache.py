@@ -1,0 +1,101 @@
+"""TensorFlow's persistent XLA compile cache, kept in the tutor's home so a rerun skips the compile.
+
+The flag must be in TF_XLA_FLAGS before TensorFlow is imported; every run (CLI, app, spare) calls
+`configure` first. The folder is bounded by size (oldest entries go first) and can be cleared.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+from engine.paths import tutor_home
+
+FOLDER = "xla-cache"
+FLAG = "--tf_xla_persistent_cache_directory"
+MAX_BYTES_ENV = "CH11_TUTOR_XLA_CACHE_MB"
+DEFAULT_MAX_BYTES = 256 * 1024 * 1024  # a few hundred runs' programs; a small MLP's entries are ~100 KB
+
+
+def cache_dir(home: str | os.PathLike | None = None) -> Path:
+    """The compile cache's folder under the tutor's home."""
+    return tutor_home(home) / FOLDER
+
+
+def max_bytes() -> int:
+    """The size bound: $CH11_TUTOR_XLA_CACHE_MB megabytes, else the default."""
+    text = os.environ.get(MAX_BYTES_ENV, "")
+    try:
+        return max(0, int(float(text) * 1024 * 1024)) if text else DEFAULT_MAX_BYTES
+    except ValueError:
+        return DEFAULT_MAX_BYTES
+
+
+def with_cache_flag(flags: str, directory: Path) -> str:
+    """TF_XLA_FLAGS with the cache folder set, keeping any other flag the user gave."""
+    kept = [f for f in flags.split() if not f.startswith(FLAG + "=") and f != FLAG]
+    return " ".join([*kept, f"{FLAG}={directory}"])
+
+
+def configure(home: str | os.PathLike | None = None) -> Path | None:
+    """Point TensorFlow at the cache (before it is imported) and prune it; None if it cannot be made."""
+    directory = cache_dir(home)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError:  # a read-only home: runs still work, they just compile every time
+        return None
+    os.environ["TF_XLA_FLAGS"] = with_cache_flag(os.environ.get("TF_XLA_FLAGS", ""), directory)
+    prune(directory, max_bytes())
+    return directory
+
+
+def entries(directory: Path | None) -> dict[str, int]:
+    """Cache file name -> size: compared before and after a run to tell a hit from a compile."""
+    if directory is None or not directory.is_dir():
+        return {}
+    found = {}
+    for path in directory.rglob("*"):
+        try:
+            if path.is_file():
+                found[str(path.relative_to(directory))] = path.stat().st_size
+        except OSError:  # removed by a concurrent prune
+            continue
+    return found
+
+
+def prune(directory: Path, limit: int) -> int:
+    """Delete the oldest files until the folder holds at most `limit` bytes; returns bytes freed."""
+    files = []
+    for path in directory.rglob("*"):
+        try:
+            if path.is_file():
+                stat = path.stat()
+                files.append((stat.st_mtime, stat.st_size, path))
+        except OSError:
+            continue
+    total = sum(size for _, size, _ in files)
+    freed = 0
+    for _, size, path in sorted(files):
+        if total - freed <= limit:
+            break
+        try:
+            path.unlink()
+            freed += size
+        except OSError:
+            continue
+    return freed
+
+
+def clear(home: str | os.PathLike | None = None) -> tuple[int, int]:
+    """Remove every cached program; returns (files, bytes) removed."""
+    directory = cache_dir(home)
+    found = entries(directory)
+    shutil.rmtree(directory, ignore_errors=True)
+    return len(found), sum(found.values())
+
+
+def compile_report(before: dict[str, int], after: dict[str, int]) -> dict[str, object]:
+    """Whether a run's compiles came from the cache: a hit wrote nothing new into a non-empty cache."""
+    written = sorted(set(after) - set(before))
+    return {"hit": bool(before) and not written, "entries_before": len(before), "entries_written": len(written),
+            "bytes": sum(after.values())}
