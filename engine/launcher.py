@@ -64,7 +64,7 @@ class RunHandle:
         return self.tail.read_new()
 
     def stop(self) -> None:
-        """Ask the run to stop after the current batch (it keeps its best checkpoint)."""
+        """Ask the run to stop at its next step boundary: the epoch's end on the compiled loop, the batch's on Keras fit."""
         self.store.request_stop(self.path)
 
     def status(self) -> str:

@@ -153,7 +153,7 @@ class RunManager:
         return [run_id for run_id, state in self.states.items() if not state.finished]
 
     def stop(self, run_id: str) -> None:
-        """Ask a run to stop after its current batch (it keeps its best checkpoint)."""
+        """Ask a run to stop at its next step boundary (the epoch's end on the compiled loop); it keeps its best checkpoint."""
         self.handles[run_id].stop()
 
     def subscribe(self, target: MessagePump) -> None:
