@@ -8,6 +8,7 @@ from typing import Any
 from engine import data as mnist_data
 from engine.errors import StopRequested
 from engine.events import EventWriter
+from engine.events_contract import DataSource, Phase
 from engine.registry import RunSpec
 
 
@@ -54,7 +55,7 @@ class RunContext:
 
     def phase(self, name: str, **detail: Any) -> None:
         """Tell watchers what the run is doing now (shown in the run view)."""
-        self.events.emit("phase", name=name, **detail)
+        self.events.emit(Phase(name=name, detail=detail.pop("detail", None), extra=detail))
 
     def check_stop(self) -> None:
         """Raise StopRequested if a stop was asked for (use between phases)."""
@@ -66,5 +67,5 @@ class RunContext:
         if self._mnist is None:
             self.phase("loading data")
             self._mnist = mnist_data.load(self.spec.data)
-            self.events.emit("data_source", **self._mnist.source.describe(), sha256=self._mnist.sha256)
+            self.events.emit(DataSource(**self._mnist.source.describe(), sha256=self._mnist.sha256))
         return self._mnist

@@ -1,8 +1,8 @@
 """Run events: plain JSON objects, one a line in events.jsonl, flushed as they are written.
 
-Types: run_started, phase, data_source, devices, epoch_end, batch_progress (throttled),
-trial_started, trial_end, table, curve, distributed, run_finished, run_failed, run_cancelled.
-Readers skip and count lines they cannot parse.
+Every type and its fields are declared once in engine.events_contract; the writer refuses an event
+that does not match, so a run folder only ever holds declared events. Readers skip and count lines
+they cannot parse.
 """
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ import time
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-TERMINAL_TYPES = ("run_finished", "run_failed", "run_cancelled")
+from engine.events_contract import BatchProgress, Event, build
+
 BATCH_PROGRESS_INTERVAL = 0.25  # seconds: a few updates a second is plenty, even over SSH
 
 Listener = Callable[[dict[str, Any]], None]
@@ -51,9 +52,21 @@ class EventWriter:
         self._lock = threading.RLock()
         self._last_progress = 0.0
 
-    def emit(self, type_: str, **fields: Any) -> dict[str, Any]:
-        """Write one event (with its type and wall-clock time) and notify listeners."""
-        event = {"type": type_, "time": round(time.time(), 3), **clean(fields)}
+    def emit(self, event: Event | str, **fields: Any) -> dict[str, Any]:
+        """Write one event (with its type and wall-clock time) and notify listeners.
+
+        Takes a typed event (engine.events_contract) or a type name and its fields; either way the
+        contract checks it first and raises EventContractError, writing nothing, when it does not match.
+        """
+        if isinstance(event, Event):
+            type_, values = event.TYPE, {**event.to_fields(), **fields}
+        else:
+            type_, values = event, fields
+        values = clean(values)
+        typed = build(type_, values)
+        return self._write({"type": type_, "time": round(time.time(), 3), **typed.to_fields()})
+
+    def _write(self, event: dict[str, Any]) -> dict[str, Any]:
         line = json.dumps(event, separators=(",", ":"))
         with self._lock:
             self._handle.write(line + "\n")
@@ -62,12 +75,12 @@ class EventWriter:
             listener(event)
         return event
 
-    def progress(self, **fields: Any) -> None:
-        """Emit batch_progress at most a few times a second."""
+    def progress(self, event: BatchProgress | None = None, force: bool = False, **fields: Any) -> None:
+        """Emit batch_progress at most a few times a second (force: now, e.g. between compiled calls)."""
         now = time.monotonic()
-        if now - self._last_progress >= BATCH_PROGRESS_INTERVAL:
+        if force or now - self._last_progress >= BATCH_PROGRESS_INTERVAL:
             self._last_progress = now
-            self.emit("batch_progress", **fields)
+            self.emit(event if event is not None else "batch_progress", **fields)
 
     def close(self) -> None:
         """Close the file; later emits are an error."""
@@ -95,6 +108,7 @@ class EventTail:
         self.path = Path(path)
         self.offset = 0
         self.bad_lines = 0
+        self.last: dict[str, Any] | None = None  # the latest event read: a follower's status needs no re-read
         self._partial = b""
 
     def read_new(self) -> list[dict[str, Any]]:
@@ -118,7 +132,16 @@ class EventTail:
                 self.bad_lines += 1
             else:
                 events.append(event)
+        if events:
+            self.last = events[-1]
         return events
+
+    def caught_up(self) -> bool:
+        """Whether every complete line of the file has been read (so `last` is the file's last event)."""
+        try:
+            return os.path.getsize(self.path) == self.offset and not self._partial.strip()
+        except OSError:
+            return False
 
 
 def read_events(path: str | os.PathLike) -> tuple[list[dict[str, Any]], int]:

@@ -17,6 +17,7 @@ from engine.context import RunContext, StopFlag
 from engine.disk_faults import disk_errno, disk_sentence, keep_room, release_room, remove_partial_files
 from engine.errors import RunError, StopRequested, TutorError
 from engine.events import EventWriter, Listener, clean
+from engine.events_contract import Devices, Phase, RunStarted
 from engine.registry import RunSpec, get_experiment
 from engine.runs import EVENTS, RESULT, STOP, RunStore
 
@@ -64,14 +65,14 @@ def execute(spec: RunSpec, home: str | os.PathLike | None = None, run_id: str | 
     ctx = RunContext(spec, path, events, stop, Path(home) if home else None)
     restore = _install_signal_handlers(stop, events)
     started = time.time()
-    events.emit("run_started", run_id=path.name, experiment=spec.experiment, preset=spec.preset,
-                params=dict(spec.params), quick=spec.quick, pid=os.getpid())
+    events.emit(RunStarted(run_id=path.name, experiment=spec.experiment, preset=spec.preset,
+                           params=dict(spec.params), quick=spec.quick, pid=os.getpid()))
     result: dict[str, Any] = {}
     error = ""
     try:
         ctx.phase("starting TensorFlow")
         runner = load_runner(spec)
-        events.emit("devices", devices=_devices())  # the runner's import has loaded TensorFlow by now
+        events.emit(Devices(devices=_devices()))  # the runner's import has loaded TensorFlow by now
         ctx.check_stop()
         result = runner(ctx) or {}
         status = "cancelled" if stop.requested else "finished"
@@ -159,7 +160,7 @@ def _install_signal_handlers(stop: StopFlag, events: EventWriter) -> Callable[[]
         if signum == signal.SIGINT and received.count(signal.SIGINT) > 1:
             raise KeyboardInterrupt
         stop.set()
-        events.emit("phase", name="stopping", detail="stop requested; finishing the current step")
+        events.emit(Phase(name="stopping", detail="stop requested; finishing the current step"))
 
     previous = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:

@@ -69,9 +69,14 @@ class RunHandle:
 
     def status(self) -> str:
         """running / finished / cancelled / failed / died, from the folder and the process."""
-        if self.process is not None and self.process.poll() is None:
-            return "running"
-        return self.store.status(self.path)[0]
+        return self.status_and_problem()[0]
+
+    def status_and_problem(self) -> tuple[str, str]:
+        """(status, problem) as engine.run_status decides it; the tail's last event is used when it is current."""
+        child_alive = None if self.process is None else self.process.poll() is None
+        if self.tail.caught_up():
+            return self.store.status(self.path, last=self.tail.last, child_alive=child_alive)
+        return self.store.status(self.path, child_alive=child_alive)
 
     def wait(self, timeout: float | None = None) -> int:
         """Wait for the child to exit and return its exit code."""

@@ -17,16 +17,18 @@ from typing import Any
 
 from engine.atomic import write_json_atomic
 from engine.errors import RunError
-from engine.events import TERMINAL_TYPES, history_from_events, read_events
+from engine.events import history_from_events, read_events
 from engine.paths import runs_dir
 from engine.registry import RunSpec
 from engine.run_id import check_run_id
 from engine.run_index import FINAL, Notice, RunIndex, decode, encode, folder_size, signature
+from engine.run_status import decide_status, last_event
+
+_UNREAD: Any = object()  # status() reads the last event itself unless a follower passes the one it holds
 
 SPEC, PROCESS, EVENTS, RESULT, LOG, STOP = (
     "spec.json", "process.json", "events.jsonl", "result.json", "output.log", "STOP")
 MODEL_FILE = "model.keras"  # the run's best (or final) network
-STATUSES = ("running", "finished", "cancelled", "failed", "died", "broken")
 
 
 @dataclass
@@ -233,24 +235,21 @@ class RunStore:
                 row.seconds = round(last - row.started, 1)
         return row
 
-    def status(self, path: Path) -> tuple[str, str]:
-        """(status, problem) derived from the folder's files and the recorded process."""
+    def status(self, path: Path, last: dict[str, Any] | None = _UNREAD,
+               child_alive: bool | None = None) -> tuple[str, str]:
+        """(status, problem) from result.json, the last event and the process (engine.run_status decides).
+
+        A follower that already holds the last event passes it (`last`), so nothing is re-read;
+        one that started the process passes whether its child lives (`child_alive`).
+        """
         result = self.result(path)
-        if result and result.get("status") in STATUSES:
-            return result["status"], str(result.get("error", ""))
-        events, _ = read_events(path / EVENTS)
-        terminal = next((e for e in reversed(events) if e["type"] in TERMINAL_TYPES), None)
-        if terminal:
-            status = terminal["type"].removeprefix("run_")
-            return status, str(terminal.get("error", ""))
-        info = _read_json(path / PROCESS)
-        if info is None:
-            if time.time() - (_mtime(path / SPEC) or 0) < 30:
-                return "running", ""  # just created: the process is still starting
-            return "died", "the run never started a process"
-        if process_alive(info):
-            return "running", ""
-        return "died", "its process ended without finishing; see output.log in the run folder"
+        if last is _UNREAD:
+            last = last_event(path / EVENTS)  # its end only: cheap however long the run
+        if child_alive is None:
+            info = _read_json(path / PROCESS)
+            child_alive = None if info is None else process_alive(info)
+        starting = time.time() - (_mtime(path / SPEC) or 0) < 30  # just created: the process may be on its way
+        return decide_status(result, last, child_alive, starting)
 
     def result(self, path: Path) -> dict[str, Any] | None:
         """result.json, or None if absent or unreadable."""

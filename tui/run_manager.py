@@ -210,7 +210,7 @@ class RunManager:
         except OSError:
             events = []
         state.feed(events)
-        state.bad_lines = handle.tail.bad_lines
+        state.unreadable_lines = handle.tail.bad_lines
         if not any(is_terminal(e) for e in events) and not state.finished:
             self._check_alive(run_id, handle, state)
         return (state.events_seen, state.bad_lines, state.status) != before
@@ -228,11 +228,10 @@ class RunManager:
             if state.finished:
                 return
         try:
-            status, problem = handle.store.status(handle.path)
+            # engine.run_status decides; the tail's last event stands in for re-reading the file
+            status, problem = handle.status_and_problem()
         except (OSError, TutorError):
             return
-        if status == "running" and exited:
-            status = "died"  # our child is gone and its folder never said how it ended
         if status != "running":  # also a followed run whose result.json exists without a final event
             state.status = status
             state.phase, state.phase_detail = state.status, problem

@@ -8,7 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from engine.events import TERMINAL_TYPES
+from engine.events_contract import TERMINAL_TYPES, problem
+from engine.run_status import is_ended
 
 
 @dataclass
@@ -39,30 +40,47 @@ class RunState:
     devices: list[str] = field(default_factory=list)  # "CPU" or "GPU: name", once TensorFlow has loaded
     error: str = ""
     events_seen: int = 0
-    bad_lines: int = 0
+    unreadable_lines: int = 0  # lines that are not JSON objects (counted by the file's reader)
+    bad_events: int = 0  # JSON lines the event contract does not accept
+    bad_line: str = ""  # why the latest bad event did not match the contract
     # Version counters: a view redraws a part only when its counter moved.
     curves_version: int = 0
     tables_version: int = 0
     trials_version: int = 0
 
     @property
+    def bad_lines(self) -> int:
+        """Lines skipped: unreadable ones plus events that do not match the contract."""
+        return self.unreadable_lines + self.bad_events
+
+    @property
     def finished(self) -> bool:
         """Whether the run has ended (finished, failed, cancelled, died, or a broken folder)."""
-        return self.status in ("finished", "failed", "cancelled", "died", "broken")
+        return is_ended(self.status)
 
     def feed(self, events: Iterable[dict[str, Any]]) -> None:
-        """Fold new events into the state."""
+        """Fold new events into the state; one the event contract refuses is counted, not folded."""
         for event in events:
-            self.events_seen += 1
-            kind = event.get("type")
-            when = event.get("time")
-            if isinstance(when, (int, float)):
-                self.last_time = float(when)
-            handler = getattr(self, f"_on_{kind}", None)
-            if handler is not None:
-                handler(event)
-            elif kind in TERMINAL_TYPES:
-                self._on_terminal(event)
+            wrong = problem(event)
+            if wrong:  # counted and shown, never folded: a handler may trust the declared fields
+                self.events_seen += 1
+                self.bad_events += 1
+                self.bad_line = wrong
+                continue
+            self.fold(event)
+
+    def fold(self, event: dict[str, Any]) -> None:
+        """Fold one event already checked against the contract (each handler still tolerates odd values)."""
+        self.events_seen += 1
+        kind = event.get("type")
+        when = event.get("time")
+        if isinstance(when, (int, float)):
+            self.last_time = float(when)
+        handler = getattr(self, f"_on_{kind}", None)
+        if handler is not None:
+            handler(event)
+        elif kind in TERMINAL_TYPES:
+            self._on_terminal(event)
 
     def _on_run_started(self, event: dict[str, Any]) -> None:
         self.experiment = str(event.get("experiment", self.experiment))
@@ -123,17 +141,17 @@ class RunState:
         trial = str(event.get("trial", len(self.trials)))
         self.trials[trial] = {"trial": trial, "worker": str(event.get("worker") or ""),
                               "hyperparameters": dict(event.get("hyperparameters") or {}),
-                              "index": event.get("index"), "total": event.get("total"),
+                              "index": event.get("index"), "epochs": event.get("epochs"),
                               "status": "running", "score": None, "best_epoch": None, "message": ""}
-        index, total = event.get("index"), event.get("total")
-        self.phase = f"trial {index}/{total}" if index and total else f"trial {trial}"
+        index = event.get("index")  # a search's trial count is not known ahead (Hyperband decides as it goes)
+        self.phase = f"trial {index} ({trial})" if index else f"trial {trial}"
         self.phase_detail = ", ".join(f"{k}={v}" for k, v in self.trials[trial]["hyperparameters"].items())
         self.trials_version += 1
 
     def _on_trial_end(self, event: dict[str, Any]) -> None:
         trial = str(event.get("trial", ""))
         row = self.trials.setdefault(trial, {"trial": trial, "hyperparameters": {}, "index": None,
-                                             "total": None})
+                                             "epochs": None})
         if event.get("worker"):
             row["worker"] = str(event["worker"])
         row.update(status=str(event.get("status", "done")), score=event.get("score"),

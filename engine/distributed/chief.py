@@ -34,6 +34,7 @@ from engine.distributed.config import WORKER_PREFIX, worker_timeout
 from engine.distributed.session import Session
 from engine.errors import RunError
 from engine.events import EventTail
+from engine.events_contract import EpochEnd, Phase, Table, TrialEnd, TrialStarted
 from engine.experiments.tune_report import SearchStopped, trial_row, trial_rows, trials_table
 from engine.experiments.tune_space import chosen
 
@@ -92,13 +93,14 @@ class Watch:
                            "search; give each worker its own --worker-id.")
             if refusal:
                 self.refusals.append(refusal)
-                self.ctx.events.emit("phase", name="worker refused", worker=label, detail=refusal)
+                self.ctx.events.emit(Phase(name="worker refused", detail=refusal, extra={"worker": label}))
                 return [(s.REFUSED, s.encode(refusal))]
             run_dir = json.loads(meta.get(s.RUN_DIR, '""'))
             self.workers[tuner_id] = Worker(tuner_id, label, nonce, run_dir, time.monotonic(),
                                             trials=known.trials if known else [])
-            self.ctx.events.emit("phase", name="worker joined", worker=label, run_dir=run_dir,
-                                 workers=sum(w.status == "active" for w in self.workers.values()))
+            self.ctx.events.emit(Phase(name="worker joined", extra={
+                "worker": label, "run_dir": run_dir,
+                "workers": sum(w.status == "active" for w in self.workers.values())}))
         return [(s.SEARCH_ID, s.encode(self.session.search_id)), (s.CHIEF_RUN, s.encode(self.session.chief_run))]
 
     def beat(self, tuner_id: str) -> None:
@@ -109,7 +111,7 @@ class Watch:
                 return
             if worker.status == "lost" and not set(worker.trials) & self.lost_trials:
                 worker.status = "active"  # silent for a while between trials (a slow start, a network blip)
-                self.ctx.events.emit("phase", name="worker back", worker=worker.label)
+                self.ctx.events.emit(Phase(name="worker back", extra={"worker": worker.label}))
             if worker.status == "active":
                 worker.last_seen = time.monotonic()
 
@@ -128,10 +130,10 @@ class Watch:
             if worker:
                 worker.trials.append(trial.trial_id)
             values = trial.hyperparameters.values
-            self.ctx.events.emit("trial_started", trial=trial.trial_id, hyperparameters=chosen(values),
-                                 index=len(self.oracle.trials), epochs=values.get("tuner/epochs"),
-                                 initial_epoch=values.get("tuner/initial_epoch", 0),
-                                 resumes=values.get("tuner/trial_id"), worker=label)
+            self.ctx.events.emit(TrialStarted(trial=trial.trial_id, hyperparameters=chosen(values),
+                                              index=len(self.oracle.trials), epochs=values.get("tuner/epochs"),
+                                              initial_epoch=values.get("tuner/initial_epoch", 0),
+                                              resumes=values.get("tuner/trial_id"), worker=label))
             self._emit_table()
 
     def ended(self, trial_id: str) -> None:
@@ -139,7 +141,7 @@ class Watch:
         with self.lock:
             trial = self.oracle.trials.get(trial_id)
             if trial is not None:
-                self.ctx.events.emit("trial_end", **trial_row(trial), worker=self.trial_worker.get(trial_id, ""))
+                self.ctx.events.emit(TrialEnd(**trial_row(trial), worker=self.trial_worker.get(trial_id, "")))
                 self._emit_table()
 
     # --- the chief's own loop ---
@@ -157,8 +159,8 @@ class Watch:
                 if trial is not None:
                     self._fail(trial, message)
                 _forget_tuner(self.oracle, worker.tuner_id)
-                self.ctx.events.emit("phase", name="worker lost", worker=worker.label, detail=message,
-                                     trial=trial.trial_id if trial is not None else None)
+                self.ctx.events.emit(Phase(name="worker lost", detail=message, extra={
+                    "worker": worker.label, "trial": trial.trial_id if trial is not None else None}))
 
     def _fail(self, trial: Any, message: str) -> None:
         """End an ongoing trial as FAILED with a sentence; a later report of it is ignored."""
@@ -177,9 +179,9 @@ class Watch:
         with self.lock:
             self.unauthenticated += 1
             if self.unauthenticated == 1:  # said once: a port scanner must not flood the events
-                self.ctx.events.emit("phase", name="call refused", detail="a call without this search's token "
-                                     f"was refused ({method.rsplit('/', 1)[-1]}); only workers given the token "
-                                     "may join")
+                self.ctx.events.emit(Phase(name="call refused", detail="a call without this search's token "
+                                           f"was refused ({method.rsplit('/', 1)[-1]}); only workers given the "
+                                           "token may join"))
 
     def known_tuner(self, tuner_id: str) -> bool:
         """Whether a tuner introduced itself with the handshake before asking for trials."""
@@ -203,7 +205,7 @@ class Watch:
             label = self.trial_worker.get(trial_id, "a worker")
             message = f"The chief refused a report from {label}: {problem}; it recorded the trial as failed."
             self.bad_reports.append(message)
-            self.ctx.events.emit("phase", name="report refused", worker=label, trial=trial_id, detail=message)
+            self.ctx.events.emit(Phase(name="report refused", detail=message, extra={"worker": label, "trial": trial_id}))
             trial = next((t for t in self.oracle.ongoing_trials.values() if t.trial_id == trial_id), None)
             if trial is not None and trial_id not in self.lost_trials:
                 self._fail(trial, message)
@@ -219,8 +221,8 @@ class Watch:
                 worker.tail = EventTail(path)
             for event in worker.tail.read_new():
                 if event.get("type") == "epoch_end" and event.get("trial"):
-                    fields = {k: v for k, v in event.items() if k not in ("type", "time")}
-                    self.ctx.events.emit("epoch_end", **fields, worker=worker.label)
+                    fields = {k: v for k, v in event.items() if k not in ("type", "time", "worker")}
+                    self.ctx.events.emit(EpochEnd(**fields, worker=worker.label))
 
     def labels(self, trials: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """The trials table rows with the worker that ran each trial."""
@@ -242,7 +244,7 @@ class Watch:
                 "unauthenticated_calls": self.unauthenticated, "bad_reports": list(self.bad_reports), "note": note}
 
     def _emit_table(self) -> None:
-        self.ctx.events.emit("table", **trials_table(self.labels(trial_rows(self.oracle))))
+        self.ctx.events.emit(Table(**trials_table(self.labels(trial_rows(self.oracle)))))
 
 
 def _label(tuner_id: str) -> str:

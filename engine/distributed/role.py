@@ -9,6 +9,7 @@ from engine.distributed.config import from_env
 from engine.distributed.security import new_token
 from engine.distributed.session import Session, new_search_id
 from engine.errors import RunError
+from engine.events_contract import Table, build
 from engine.experiments.tune_report import trial_rows, trials_table
 
 
@@ -31,14 +32,14 @@ class SearchRole:
         if sess.config.role == "chief":
             sess.search_id, sess.chief_run = new_search_id(), str(ctx.run_dir.resolve())
             sess.write_link()
-            ctx.events.emit("distributed", **sess.link())
+            ctx.events.emit(build("distributed", sess.link()))
             return str(ctx.run_dir), folder, True
         from engine.distributed.worker import handshake, shared_tuner_folder
 
         ctx.phase("joining the search", oracle=str(sess.config.address), worker=sess.config.label)
         handshake(ctx, sess)
         sess.write_link()
-        ctx.events.emit("distributed", **sess.link())
+        ctx.events.emit(build("distributed", sess.link()))
         shared = shared_tuner_folder(sess, folder)
         return str(shared.parent), shared.name, False  # never wipe a folder the whole search shares
 
@@ -91,7 +92,7 @@ class SearchRole:
         sess = self.session
         assert sess is not None
         trials = trial_rows(tuner.oracle)
-        self.ctx.events.emit("table", **trials_table(trials))
+        self.ctx.events.emit(Table(**trials_table(trials)))
         scores = [t["score"] for t in trials if t["score"] is not None and t["status"] == "COMPLETED"]
         return {"trials": trials, "search_seconds": round(search_seconds, 3), **self.report(),
                 "summary": {"trials": len(trials), "best_val_accuracy": max(scores) if scores else None,

@@ -22,7 +22,7 @@ def run(ctx: RunContext) -> dict[str, Any]:
     """Train, evaluate on the 0–4 test digits, and return the summary and history."""
     p = ctx.params
     split = digits_split(ctx.mnist(), range(0, 5), subset=p["subset"])
-    ctx.events.emit("phase", name="data ready", sizes=split.sizes())
+    ctx.phase("data ready", sizes=split.sizes())
     ctx.check_stop()
     model = build_from_params(p)
     trained = train(ctx, model, split, p)

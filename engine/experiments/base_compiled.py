@@ -17,6 +17,7 @@ import tensorflow as tf
 
 from engine.context import RunContext
 from engine.data import Split
+from engine.events_contract import EpochEnd
 from engine.training.callbacks import save_model_atomic
 from engine.training.loop import EpochLoop, LoopResult
 from engine.training.policy import BestEpoch, PlateauSchedule
@@ -38,8 +39,8 @@ class EpochHooks:
     def __call__(self, epoch: int, metrics: dict[str, float]) -> None:
         now = time.perf_counter()
         rate = float(keras.ops.convert_to_numpy(self.model.optimizer.learning_rate))
-        self.ctx.events.emit("epoch_end", epoch=epoch, epochs=self.p["epochs"], seconds=round(now - self.tick, 4),
-                             metrics=metrics, learning_rate=rate, **self.tags)
+        self.ctx.events.emit(EpochEnd(epoch=epoch, epochs=self.p["epochs"], seconds=round(now - self.tick, 4),
+                                      metrics=metrics, learning_rate=rate, **self.tags))
         self.tick = now
         self._tensorboard(epoch, metrics)
         val_loss = metrics.get("val_loss")

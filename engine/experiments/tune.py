@@ -15,6 +15,7 @@ from engine.context import RunContext
 from engine.data import digits_split
 from engine.distributed.role import SearchRole, role_for
 from engine.errors import RunError, TutorError
+from engine.events_contract import Table
 from engine.experiments.base import build_from_params, train
 from engine.experiments.tune_report import SearchStopped, trial_row, trial_rows, trials_table
 from engine.experiments.tune_space import chosen, space_size
@@ -28,7 +29,7 @@ def run(ctx: RunContext) -> dict[str, Any]:
     p = ctx.params
     resumed_from = prepare_resume(ctx) if p["resume"].strip() else None
     split = digits_split(ctx.mnist(), range(0, 5), subset=p["subset"])
-    ctx.events.emit("phase", name="data ready", sizes=split.sizes())
+    ctx.phase("data ready", sizes=split.sizes())
     ctx.check_stop()
     role = role_for(ctx)  # this run's part: a search by itself, the chief, or a worker
     tuner = make_tuner(ctx, split, p, role, resumed_from)
@@ -47,7 +48,7 @@ def run(ctx: RunContext) -> dict[str, Any]:
     if role.is_worker:
         return role.worker_result(tuner, search_seconds)  # the chief reports the search
     trials = role.label_trials(trial_rows(tuner.oracle))
-    ctx.events.emit("table", **trials_table(trials))
+    ctx.events.emit(Table(**trials_table(trials)))
     found = _best(tuner)
     result: dict[str, Any] = {"trials": trials, "search_seconds": round(search_seconds, 3),
                               "space": p["space"], "space_combinations": size,

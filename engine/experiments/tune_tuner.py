@@ -11,6 +11,7 @@ from engine.atomic import write_json_atomic
 from engine.context import RunContext
 from engine.data import Split
 from engine.distributed.role import SearchRole
+from engine.events_contract import TrialEnd, TrialStarted
 from engine.experiments.tune_report import SearchStopped, trial_row
 from engine.experiments.tune_space import builder, chosen
 from engine.experiments.tune_trials import TrialTrainer
@@ -45,10 +46,10 @@ class ObservedHyperband(kt.Hyperband):
     def on_trial_begin(self, trial: kt.engine.trial.Trial) -> None:
         super().on_trial_begin(trial)
         values = trial.hyperparameters.values
-        self.ctx.events.emit("trial_started", trial=trial.trial_id, hyperparameters=chosen(values),
-                             index=len(self.oracle.trials), epochs=values.get("tuner/epochs"),
-                             initial_epoch=values.get("tuner/initial_epoch", 0),
-                             resumes=values.get("tuner/trial_id"))
+        self.ctx.events.emit(TrialStarted(trial=trial.trial_id, hyperparameters=chosen(values),
+                                          index=len(self.oracle.trials), epochs=values.get("tuner/epochs"),
+                                          initial_epoch=values.get("tuner/initial_epoch", 0),
+                                          resumes=values.get("tuner/trial_id")))
 
     def run_trial(self, trial: kt.engine.trial.Trial, *args: Any, **kwargs: Any) -> Any:
         # the compiled loop runs on one device; --strategy mirrored trains through Keras fit, which splits batches
@@ -93,7 +94,7 @@ class ObservedHyperband(kt.Hyperband):
 
     def on_trial_end(self, trial: kt.engine.trial.Trial) -> None:
         super().on_trial_end(trial)
-        self.ctx.events.emit("trial_end", **trial_row(trial))
+        self.ctx.events.emit(TrialEnd(**trial_row(trial)))
 
 
 def save_weights_atomic(model: keras.Model, path: str) -> None:

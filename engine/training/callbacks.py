@@ -10,6 +10,7 @@ import keras
 
 from engine.context import StopFlag
 from engine.events import EventWriter
+from engine.events_contract import BatchProgress, EpochEnd
 from engine.training.policy import BestEpoch, EarlyStopping, PlateauSchedule
 
 
@@ -41,13 +42,14 @@ class EventsCallback(keras.callbacks.Callback):
             self.model.stop_training = True
         # with steps_per_execution Keras may number the last call's steps past the epoch's end
         step = min(batch + 1, self.steps) if self.steps else batch + 1
-        self.events.progress(epoch=self._epoch + 1 + self.epoch_offset, step=step, steps=self.steps,
-                             epochs=self.epochs, metrics=_floats(logs), **self.tags)
+        self.events.progress(BatchProgress(epoch=self._epoch + 1 + self.epoch_offset, step=step,
+                                           steps=self.steps or 0, epochs=self.epochs, metrics=_floats(logs),
+                                           **self.tags))
 
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
-        self.events.emit("epoch_end", epoch=epoch + 1 + self.epoch_offset, epochs=self.epochs,
-                         seconds=round(time.perf_counter() - self._start, 4), metrics=_floats(logs),
-                         learning_rate=_learning_rate(self.model), **self.tags)
+        self.events.emit(EpochEnd(epoch=epoch + 1 + self.epoch_offset, epochs=self.epochs,
+                                  seconds=round(time.perf_counter() - self._start, 4), metrics=_floats(logs),
+                                  learning_rate=_learning_rate(self.model), **self.tags))
         if self.stop.requested:
             self.model.stop_training = True
 

@@ -17,6 +17,7 @@ import tensorflow as tf
 
 from engine.context import StopFlag
 from engine.events import EventWriter
+from engine.events_contract import EpochEnd
 from engine.training.policy import EarlyStopping
 
 # With `xla=True` the whole epoch, its step loop included, is compiled by XLA as one program. The
@@ -202,8 +203,8 @@ class EpochLoop:
                 result.history.setdefault(name, []).append(value)
             result.epochs = epoch
             if events is not None:
-                events.emit("epoch_end", epoch=epoch_offset + epoch, epochs=total_epochs or epoch_offset + epochs,
-                            seconds=round(seconds, 5), metrics=metrics, **(tags or {}))
+                events.emit(EpochEnd(epoch=epoch_offset + epoch, epochs=total_epochs or epoch_offset + epochs,
+                                     seconds=round(seconds, 5), metrics=metrics, **(tags or {})))
             if on_epoch is not None:
                 on_epoch(epoch_offset + epoch, metrics)
             if not validate:

@@ -28,7 +28,7 @@ def test_writer_flushes_each_event_and_deep_copies_to_itself(tmp_path):
 
     writer = EventWriter(tmp_path / EVENTS)
     assert copy.deepcopy(writer) is writer
-    writer.emit("epoch_end", epoch=1, metrics={"loss": float("nan"), "accuracy": 0.5})
+    writer.emit("epoch_end", epoch=1, epochs=1, seconds=0.1, metrics={"loss": float("nan"), "accuracy": 0.5})
     events, bad = read_events(tmp_path / EVENTS)  # read back while the writer is still open
     assert bad == 0 and events[0]["metrics"] == {"loss": None, "accuracy": 0.5}
 

@@ -97,14 +97,14 @@ def test_a_read_only_home_is_refused_before_training(tmp_path, capsys):
 
 def test_an_injected_enospc_at_the_events_writer_ends_the_run_failed(tutor_home, monkeypatch):
     """Where no small filesystem can be mounted: the writer itself reports the full disk."""
-    real_emit = EventWriter.emit
+    real_write = EventWriter._write
 
-    def emit(self, type_, **fields):
-        if type_ == "epoch_end":
+    def write(self, event):  # below the contract check: the line is valid, the disk is full
+        if event["type"] == "epoch_end":
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(self.path))
-        return real_emit(self, type_, **fields)
+        return real_write(self, event)
 
-    monkeypatch.setattr(EventWriter, "emit", emit)
+    monkeypatch.setattr(EventWriter, "_write", write)
     heard = []
     status, path = execute(resolve_spec("base", quick=True, overrides={"epochs": 2}), listeners=[heard.append])
     result = json.loads((path / "result.json").read_text())

@@ -158,7 +158,7 @@ def test_progress_is_throttled_and_emit_tells_the_listeners(tmp_path, monkeypatc
     clock = iter([100.0, 100.1, 100.3, 100.5])
     monkeypatch.setattr(events_module.time, "monotonic", lambda: next(clock))
     for step in range(4):
-        writer.progress(step=step)
+        writer.progress(epoch=1, step=step, steps=4, epochs=1)
     writer.close()
     events, bad = read_events(tmp_path / EVENTS)
     assert [e["step"] for e in events] == [0, 2] and bad == 0  # 0.25 s apart at least

@@ -149,7 +149,8 @@ def start_stand_in_run() -> tuple[str, subprocess.Popen]:
     child = subprocess.Popen([sys.executable, "-c", "import sys; sys.stdin.read()"], stdin=subprocess.PIPE)
     (path / PROCESS).write_text(json.dumps({"pid": child.pid, "start_ticks": process_start_ticks(child.pid)}))
     writer = EventWriter(path / EVENTS)
-    writer.emit("run_started", experiment="base")
+    writer.emit("run_started", run_id=path.name, experiment="base", preset=spec.preset, params=dict(spec.params),
+                quick=True, pid=child.pid)
     writer.close()
     return path.name, child
 

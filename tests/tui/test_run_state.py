@@ -6,7 +6,8 @@ from tui.run_state import RunState
 
 def test_progress_and_eta_come_from_the_events_own_times():
     state = RunState("r")
-    state.feed([{"type": "run_started", "time": 100.0, "experiment": "base", "preset": "plain"},
+    state.feed([{"type": "run_started", "time": 100.0, "run_id": "r", "experiment": "base", "preset": "plain",
+                 "params": {}, "quick": True, "pid": 1, "schema": 1},
                 {"type": "phase", "time": 110.0, "name": "training"},
                 {"type": "batch_progress", "time": 111.0, "epoch": 1, "step": 2, "steps": 10, "epochs": 4},
                 {"type": "batch_progress", "time": 112.0, "epoch": 1, "step": 4, "steps": 10, "epochs": 4}])
@@ -23,12 +24,13 @@ def test_progress_and_eta_come_from_the_events_own_times():
 def test_series_trials_tables_and_the_end():
     state = RunState("r")
     state.feed([{"type": "trial_started", "time": 1, "trial": "0001", "hyperparameters": {"units": 50},
-                 "index": 2, "total": 9},
-                {"type": "epoch_end", "time": 2, "epoch": 3, "trial": "0001", "metrics": {"loss": 1.0}},
+                 "index": 2, "epochs": 3, "initial_epoch": 1},
+                {"type": "epoch_end", "time": 2, "epoch": 3, "epochs": 3, "seconds": 0.5, "trial": "0001",
+                 "metrics": {"loss": 1.0}},
                 {"type": "trial_end", "time": 3, "trial": "0001", "score": 0.9, "status": "COMPLETED"},
-                {"type": "table", "time": 4, "name": "t", "columns": ["a"], "rows": [[1]]},
-                {"type": "table", "time": 5, "name": "t", "columns": ["a"], "rows": [[2]]},
-                {"type": "run_cancelled", "time": 6, "summary": {"test_accuracy": 0.5, "epochs": 3}}])
+                {"type": "table", "time": 4, "name": "t", "title": "T", "columns": ["a"], "rows": [[1]]},
+                {"type": "table", "time": 5, "name": "t", "title": "T", "columns": ["a"], "rows": [[2]]},
+                {"type": "run_cancelled", "time": 6, "summary": {"test_accuracy": 0.5, "epochs": 3}, "seconds": 6.0}])
     assert state.history["0001"]["epoch"] == [3]  # Hyperband's absolute epochs are kept
     assert state.trials["0001"]["score"] == 0.9 and state.trials["0001"]["status"] == "COMPLETED"
     assert state.tables["t"]["rows"] == [[2]]  # a later table with the same name replaces the earlier one
@@ -39,5 +41,15 @@ def test_series_trials_tables_and_the_end():
 def test_a_new_trial_names_itself_in_the_phase():
     state = RunState("r")
     state.feed([{"type": "trial_started", "time": 1, "trial": "0003", "hyperparameters": {"units": 50, "lr": 0.01},
-                 "index": 3, "total": 9}])
-    assert (state.phase, state.phase_detail) == ("trial 3/9", "units=50, lr=0.01")
+                 "index": 3, "epochs": 2}])
+    assert (state.phase, state.phase_detail) == ("trial 3 (0003)", "units=50, lr=0.01")
+
+
+def test_a_line_the_contract_refuses_is_counted_and_shown_never_folded():
+    state = RunState("r")
+    state.feed([{"type": "epoch_end", "time": 1, "epoch": 1},  # no epochs, seconds, metrics
+                {"type": "made_up", "time": 2},
+                {"type": "devices", "time": 3, "devices": ["CPU"]}])
+    assert state.bad_events == 2 and state.bad_lines == 2 and state.events_seen == 3
+    assert "unknown event type 'made_up'" in state.bad_line
+    assert state.history == {} and state.devices == ["CPU"]

@@ -11,6 +11,7 @@ import tensorflow as tf
 from engine import verdicts
 from engine.context import RunContext
 from engine.data import Split, digits_split
+from engine.events_contract import Curve, Table
 from engine.training import pipeline
 from engine.training.callbacks import EventsCallback
 
@@ -148,7 +149,7 @@ def best_epoch(values: Sequence[float], mode: str = "max") -> int | None:
 def table(ctx: RunContext, name: str, title: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> dict:
     """Emit a table event (a later one with the same name replaces it) and return it for the result."""
     data = {"title": title, "columns": list(columns), "rows": [[_short(value) for value in row] for row in rows]}
-    ctx.events.emit("table", name=name, **data)
+    ctx.events.emit(Table(name=name, **data))
     return data
 
 
@@ -163,7 +164,7 @@ def curve(ctx: RunContext, name: str, title: str, x_label: str, y_label: str,
                             "series": {label: {"x": [_short(v) for v in x], "y": [_short(v) for v in y]}
                                        for label, (x, y) in series.items()}}
     data.update({key: scale for key, scale in (("x_scale", x_scale), ("y_scale", y_scale)) if scale != "linear"})
-    ctx.events.emit("curve", name=name, **data)
+    ctx.events.emit(Curve(name=name, **data))
     return data
 
 

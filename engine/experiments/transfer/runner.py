@@ -35,7 +35,7 @@ def run(ctx: RunContext) -> dict[str, Any]:
     if p["suite"]:
         return {**run_suite(ctx, source_model, mnist, p), "source": source.describe()}
     data = transfer_data(mnist, p["per_digit"], p["val_per_digit"], p["seed"], p["test_per_digit"])
-    ctx.events.emit("phase", name="data ready", sizes=data.split.sizes())
+    ctx.phase("data ready", sizes=data.split.sizes())
     result, model = run_variant(ctx, source_model, data, p, p["seed"], series=variant_name(p))
     save_model_atomic(model, ctx.run_dir / MODEL_FILE)
     summary = {key: result.get(key) for key in ("variant", "test_accuracy", "best_val_accuracy", "epochs",

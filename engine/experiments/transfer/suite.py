@@ -9,6 +9,7 @@ import keras
 from engine.catalog.transfer import VARIANTS
 from engine.context import RunContext
 from engine.data import Mnist
+from engine.events_contract import Table
 from engine.experiments.transfer.data import transfer_data
 from engine.experiments.transfer.variants import run_variant
 
@@ -32,7 +33,7 @@ def run_suite(ctx: RunContext, source: keras.Model, mnist: Mnist, p: dict[str, A
             result, _ = run_variant(ctx, source, data, {**p, **settings}, seed, series=f"{name} · seed {seed}")
             result["variant"] = name
             runs[name].append(result)
-            ctx.events.emit("table", **table(runs))
+            ctx.events.emit(Table(**table(runs)))
             if ctx.stop.requested:
                 break
     rows = {name: aggregate(results) for name, results in runs.items() if results}
