@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from engine.errors import RunError
-from engine.events import TERMINAL_TYPES, EventTail
+from engine.events import EventTail
+from engine.events_contract import TERMINAL_TYPES
 from engine.paths import tutor_home
 from engine.registry import RunSpec
 from engine.runs import EVENTS, LOG, RunStore, new_run_id

@@ -22,6 +22,7 @@ from engine.paths import runs_dir
 from engine.registry import RunSpec
 from engine.run_id import check_run_id
 from engine.run_index import FINAL, Notice, RunIndex, decode, encode, folder_size, signature
+from engine.run_status import STATUSES as STATUSES  # re-exported: the CLI and app read statuses from here
 from engine.run_status import decide_status, last_event
 
 _UNREAD: Any = object()  # status() reads the last event itself unless a follower passes the one it holds
