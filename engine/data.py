@@ -178,7 +178,8 @@ def _check_labels(path: Path, name: str, labels: np.ndarray) -> None:
 
 
 def _short(error: Exception) -> str:
-    return str(error).splitlines()[0][:80] or type(error).__name__
+    lines = str(error).splitlines()  # an error may have no message at all: name its type instead
+    return lines[0][:80] if lines and lines[0] else type(error).__name__
 
 
 def digits_split(mnist: Mnist, digits: range, val_fraction: float = 1 / 6, subset: int = 0,

@@ -71,7 +71,7 @@ def fit_compiled(ctx: RunContext, model: keras.Model, split: Split, p: dict[str,
     hooks = EpochHooks(ctx, model, p, model_path, tags)
     try:
         result = loop.fit(p["epochs"], split.x_val, split.y_val, patience=p["patience"], stop=ctx.stop,
-                          on_epoch=hooks)
+                          on_epoch=hooks, progress=ctx.events)
     finally:
         hooks.close()
     return result, result.history

@@ -17,7 +17,7 @@ import tensorflow as tf
 
 from engine.context import StopFlag
 from engine.events import EventWriter
-from engine.events_contract import EpochEnd
+from engine.events_contract import BatchProgress, EpochEnd
 from engine.training.policy import EarlyStopping
 
 # With `xla=True` the whole epoch, its step loop included, is compiled by XLA as one program. The
@@ -27,6 +27,10 @@ from engine.training.policy import EarlyStopping
 # graph-mode loop was slower than no XLA (each call pays XLA's launch cost). What XLA removes is the
 # graph executor's fixed cost per op, which is most of a small model's step.
 REST_INSIDE_UP_TO_STEPS = 64
+# A long epoch runs as a few compiled calls of this many steps each, so that progress (and a stop
+# request) is seen between them; the full base data at batch 32 is ~4 calls. An epoch of fewer
+# steps stays one call: it is over in well under a second.
+STEPS_PER_CALL = 256
 
 
 def sparse_loss(y_true: tf.Tensor, probabilities: tf.Tensor) -> tf.Tensor:
@@ -98,6 +102,14 @@ class EpochLoop:
         # large share of every epoch, so it stays inside.
         self._rest_apart = self.xla and self.n % self.batch_size != 0 and self.steps > REST_INSIDE_UP_TO_STEPS
         self._last_step = tf.function(self._step_graph, autograph=False)
+        full_steps = self.n // self.batch_size
+        self.chunked = full_steps > STEPS_PER_CALL
+        if self.chunked:
+            # the epoch's shuffled copy lives in variables, read by each call's contiguous slices
+            self._x_epoch = tf.Variable(tf.zeros_like(self.x), trainable=False)
+            self._y_epoch = tf.Variable(tf.zeros_like(self.y), trainable=False)
+            self._shuffle = tf.function(self._shuffle_graph, autograph=False)
+            self._chunk = tf.function(self._chunk_graph, jit_compile=self.xla, autograph=False)
         self._evaluate = tf.function(self._evaluate_graph, autograph=False)
 
     def _step_graph(self, xb: tf.Tensor, yb: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor]:
@@ -133,7 +145,47 @@ class EpochLoop:
             correct += step_hits
         return total_loss, correct
 
-    def _run_epoch(self) -> tuple[float, float]:
+    def _shuffle_graph(self) -> None:
+        order = tf.argsort(self.rng.uniform([self.n]))
+        x = tf.gather(self.x, order)
+        if self.augment is not None:
+            x = self.augment(x, self.rng)
+        self._x_epoch.assign(x)
+        self._y_epoch.assign(tf.gather(self.y, order))
+
+    def _chunk_graph(self, first: tf.Tensor, last: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor]:
+        # the step count is a loop bound, not a shape: XLA compiles one step for every call
+        x, y = self._x_epoch.read_value(), self._y_epoch.read_value()
+
+        def full_step(step: tf.Tensor, total_loss: tf.Tensor, correct: tf.Tensor) -> tuple[tf.Tensor, ...]:
+            start = step * self.batch_size
+            step_loss, step_hits = self._step_graph(_rows(x, start, self.batch_size), _rows(y, start, self.batch_size))
+            return step + 1, total_loss + step_loss, correct + step_hits
+
+        _, total_loss, correct = tf.while_loop(lambda step, *_: step < last, full_step,
+                                               (first, tf.constant(0.0), tf.constant(0.0)))
+        return total_loss, correct
+
+    def _run_chunked(self, progress: Callable[[int, float, float], None] | None) -> tuple[float, float]:
+        self._shuffle()
+        full_steps, rest = divmod(self.n, self.batch_size)
+        total_loss, correct = 0.0, 0.0
+        for first in range(0, full_steps, STEPS_PER_CALL):
+            last = min(first + STEPS_PER_CALL, full_steps)
+            step_loss, step_hits = self._chunk(tf.constant(first), tf.constant(last))
+            total_loss, correct = total_loss + float(step_loss), correct + float(step_hits)
+            if progress is not None:
+                seen = last * self.batch_size
+                progress(last, total_loss / seen, correct / seen)
+        if rest:
+            step_loss, step_hits = self._last_step(self._x_epoch[self.n - rest:], self._y_epoch[self.n - rest:])
+            total_loss, correct = total_loss + float(step_loss), correct + float(step_hits)
+        return total_loss / self.n, correct / self.n
+
+    def _run_epoch(self, progress: Callable[[int, float, float], None] | None = None) -> tuple[float, float]:
+        """(mean loss, accuracy) of one epoch; a chunked epoch reports (steps done, loss, accuracy) as it goes."""
+        if self.chunked:
+            return self._run_chunked(progress)
         if self._rest_apart:
             total_loss, correct, x_rest, y_rest = self._epoch()
             step_loss, step_hits = self._last_step(x_rest, y_rest)
@@ -174,7 +226,8 @@ class EpochLoop:
     def fit(self, epochs: int, x_val: np.ndarray | None = None, y_val: np.ndarray | None = None,
             patience: int = 0, events: EventWriter | None = None, stop: StopFlag | None = None,
             tags: dict[str, Any] | None = None, epoch_offset: int = 0, total_epochs: int | None = None,
-            on_epoch: Callable[[int, dict[str, float]], None] | None = None) -> LoopResult:
+            on_epoch: Callable[[int, dict[str, float]], None] | None = None,
+            progress: EventWriter | None = None) -> LoopResult:
         """Train up to `epochs` epochs; with validation data and patience, stop early and keep the best.
 
         Emits an epoch_end event per epoch (absolute epoch = epoch_offset + epoch) when given
@@ -186,12 +239,14 @@ class EpochLoop:
             x_val_t, y_val_t = as_tensor(x_val, tf.float32), as_tensor(y_val, tf.int32)
         stopping = EarlyStopping(patience)
         started = time.perf_counter()
+        sink = events or progress  # progress: batch_progress only, when on_epoch emits the epochs
         for epoch in range(1, epochs + 1):
             if stop is not None and stop.requested:
                 result.stopped = True
                 break
             tick = time.perf_counter()
-            loss, accuracy = self._run_epoch()  # floats: waits for the graph, honest timing
+            report = self._reporter(sink, epoch_offset + epoch, total_epochs or epoch_offset + epochs, tags)
+            loss, accuracy = self._run_epoch(report)  # floats: waits for the graph, honest timing
             seconds = time.perf_counter() - tick
             result.train_seconds += seconds
             result.epoch_seconds.append(seconds)
@@ -218,6 +273,17 @@ class EpochLoop:
                 variable.assign(value)
         result.seconds = time.perf_counter() - started
         return result
+
+    def _reporter(self, sink: EventWriter | None, epoch: int, epochs: int,
+                  tags: dict[str, Any] | None) -> Callable[[int, float, float], None] | None:
+        """The batch_progress emitter for one epoch's chunks, or None when the epoch runs as one call."""
+        if sink is None or not self.chunked:
+            return None
+
+        def report(step: int, loss: float, accuracy: float) -> None:
+            sink.progress(BatchProgress(epoch=epoch, step=step, steps=self.steps, epochs=epochs,
+                                        metrics={"loss": loss, "accuracy": accuracy}, **(tags or {})))
+        return report
 
 
 def as_tensor(values: np.ndarray | tf.Tensor, dtype: tf.DType) -> tf.Tensor:

@@ -282,3 +282,59 @@ def test_keras_tuners_environment_is_read_back_or_refused():
     assert from_env({**base, "KERASTUNER_TUNER_ID": "worker-12"}).worker_id == 12
     assert from_env({**base, "KERASTUNER_TUNER_ID": "worker-x"}).worker_id is None
     assert from_env({**base, "KERASTUNER_TUNER_ID": "worker-12"}).role == "worker"
+
+
+def test_the_process_environment_is_read_when_none_is_given(monkeypatch):
+    for name in ("KERASTUNER_ORACLE_IP", "KERASTUNER_ORACLE_PORT", "KERASTUNER_TUNER_ID"):
+        monkeypatch.delenv(name, raising=False)
+    assert from_env() is None
+    monkeypatch.setenv("KERASTUNER_ORACLE_IP", "10.0.0.1")
+    monkeypatch.setenv("KERASTUNER_ORACLE_PORT", "8470")
+    monkeypatch.setenv("KERASTUNER_TUNER_ID", "worker-3")
+    assert from_env() == DistributedConfig("worker", OracleAddress("10.0.0.1", 8470), 3)
+
+
+def test_a_spec_read_back_keeps_its_data_file_and_quick_flag():
+    from engine.registry import RunSpec
+
+    spec = resolve_spec("base", "dropout", {"seed": "7"}, quick=True, data="/data/mnist.npz")
+    again = RunSpec.from_json(spec.to_json())
+    assert again == spec and again.data == "/data/mnist.npz" and again.quick is True
+    plain = RunSpec.from_json({"experiment": "base"})  # preset, params, quick and data all default
+    assert (plain.preset, plain.quick, plain.data) == ("plain", False, None)
+    assert plain.params == resolve_spec("base").params
+    assert refusal(ParamError, RunSpec.from_json, {"experiment": "base", "params": {"units": 0}}) == \
+        "Parameter 'units' must be a whole number from 5 to 1000 (got 0)."
+
+
+def test_large_bounds_print_whole():
+    assert get_experiment("base").param("seed").allowed() == "a whole number from 0 to 2147483647"
+
+
+def test_a_short_reason_from_an_error():
+    assert data._short(ValueError("")) == "ValueError"
+    assert data._short(ValueError("x" * 100 + "\nmore")) == "x" * 80
+
+
+def test_the_chiefs_port_and_the_workers_chief_refused_in_whole_sentences():
+    import socket
+
+    from engine.distributed.address import check_port_free, check_reachable
+    from engine.errors import RunError
+
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        port = server.getsockname()[1]
+        assert refusal(RunError, check_port_free, OracleAddress("127.0.0.1", port)) == (
+            f"Port {port} on 127.0.0.1 is already in use (another chief or program holds it); "
+            "choose another port with --oracle HOST:PORT.")
+        check_reachable(OracleAddress("127.0.0.1", port))  # something answers: passes
+    check_port_free(OracleAddress("127.0.0.1", port))  # closed again: free, passes
+    assert refusal(RunError, check_reachable, OracleAddress("127.0.0.1", port), timeout=2.0) == (
+        f"No chief answers at 127.0.0.1:{port}; start it first with `ch11-tutor run tune --distributed chief "
+        f"--oracle 127.0.0.1:{port}` and check the address and any firewall between the machines.")
+    # an address that is not this machine's (TEST-NET-1): the kernel refuses the bind at once
+    assert refusal(RunError, check_port_free, OracleAddress("192.0.2.1", 8470)) == (
+        "The chief cannot serve on 192.0.2.1:8470: Cannot assign requested address; use one of this "
+        "machine's own addresses (or 0.0.0.0 for all of them).")

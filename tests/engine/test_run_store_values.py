@@ -155,18 +155,38 @@ def test_path_of_ambiguity_sentence(tutor_home):
 def test_progress_is_throttled_and_emit_tells_the_listeners(tmp_path, monkeypatch):
     heard = []
     writer = EventWriter(tmp_path / EVENTS, listeners=[heard.append])
-    clock = iter([100.0, 100.1, 100.3, 100.5])
+    clock = iter([100.0, 100.1, 100.25, 100.375, 100.5])
     monkeypatch.setattr(events_module.time, "monotonic", lambda: next(clock))
-    for step in range(4):
-        writer.progress(epoch=1, step=step, steps=4, epochs=1)
+    for step in range(5):
+        writer.progress(epoch=1, step=step, steps=5, epochs=1)
     writer.close()
     events, bad = read_events(tmp_path / EVENTS)
-    assert [e["step"] for e in events] == [0, 2] and bad == 0  # 0.25 s apart at least
+    assert [e["step"] for e in events] == [0, 2, 4] and bad == 0  # 0.25 s apart at least
+    assert all(round(e["time"], 3) == e["time"] for e in events)  # milliseconds are enough
+    assert (tmp_path / EVENTS).read_text().startswith('{"type":"batch_progress","time":')  # compact lines
     assert heard == events and all(e["type"] == "batch_progress" and isinstance(e["time"], float) for e in events)
     assert events_module.BATCH_PROGRESS_INTERVAL == 0.25
 
 
+class NoItem:
+    """A value whose item() refuses and that has no tolist(): it is written as text."""
+
+    def item(self):
+        raise ValueError("not one value")
+
+    def __str__(self) -> str:
+        return "no-item"
+
+
+def test_data_split_sizes():
+    from engine.data import Split
+
+    split = Split(*(np.zeros(n) for n in (5, 5, 2, 2, 3, 3)))
+    assert split.sizes() == {"train": 5, "val": 2, "test": 3}
+
+
 def test_clean_makes_values_json_safe():
+    assert clean(NoItem()) == "no-item" and clean([NoItem()]) == ["no-item"]
     assert clean({1: np.float32(0.5), "a": (np.int64(3), math.inf), "b": [math.nan, "x"]}) == \
         {"1": 0.5, "a": [3, None], "b": [None, "x"]}
     assert clean(np.array([1, 2])) == [1, 2] and clean("text") == "text" and clean(None) is None

@@ -136,3 +136,13 @@ def test_failure_and_summary_sentences():
     assert done.summary["epochs"] == 12 and done.error == ""
     assert fed({"type": "run_finished", "time": 1, "summary": {"epochs": 2.5}}).phase_detail == ""
     assert fed({"type": "no_such_type", "time": "late"}).last_time is None
+
+
+def test_tables_by_name_and_their_version():
+    state = fed({"type": "table", "time": 1, "rows": [[1]]}, {"type": "table", "time": 2, "name": "x", "rows": []})
+    assert set(state.tables) == {"table", "x"} and state.tables["table"]["rows"] == [[1]]
+    assert state.tables_version == 2 and state.curves_version == 0
+
+
+def test_every_event_is_counted():
+    assert fed({"type": "phase", "time": 1}, {"type": "x"}, {"type": "phase", "time": 2}).events_seen == 3
