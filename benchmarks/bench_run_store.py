@@ -103,8 +103,8 @@ def main() -> None:
         base_cold = time_listing(empty, True, args.repeats)
         base_warm = time_listing(empty, False, args.repeats)
         base_screen = asyncio.run(screen_first_rows(empty))
-        print(f"| runs | runs --json cold | ratio | warm | ratio | Runs screen | ratio |")
-        print(f"|---|---|---|---|---|---|---|")
+        print("| runs | runs --json cold | ratio | warm | ratio | Runs screen | ratio |")
+        print("|---|---|---|---|---|---|---|")
         print(f"| 0 | {base_cold:.3f} s | 1 | {base_warm:.3f} s | 1 | {base_screen:.3f} s | 1 |")
         for count in args.sizes:
             home = work / f"store-{count}"

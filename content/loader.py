@@ -140,7 +140,7 @@ def _split_front_matter(name: str, text: str) -> tuple[dict, str]:
     lines = text.lstrip("\ufeff").splitlines(keepends=True)
     if not lines or lines[0].strip() != "+++":
         raise ContentError(f"{name}: front matter must open with a '+++' line on line 1")
-    for i, line in enumerate(lines[1:], start=1):
+    for i, line in enumerate(lines[1:], start=1):  # noqa: B007 (i is the closing line, used below)
         if line.strip() == "+++":
             break
     else:

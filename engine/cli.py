@@ -9,11 +9,11 @@ from pathlib import Path
 from typing import Any
 
 from engine import data as mnist_data
+from engine.cli_display import runs_table, runs_text
 from engine.distributed.config import check_network, from_flags
 from engine.errors import TutorError
 from engine.preflight import check_before_run
 from engine.registry import experiments, get_experiment, resolve_spec
-from engine.cli_display import runs_table, runs_text
 from engine.run_id import check_run_id
 from engine.run_index import human_size
 from engine.run_table import WIDE_FROM, columns_for

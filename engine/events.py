@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from engine.events_contract import TERMINAL_TYPES, BatchProgress, Event, build
+from engine.events_contract import BatchProgress, Event, build
 
 BATCH_PROGRESS_INTERVAL = 0.25  # seconds: a few updates a second is plenty, even over SSH
 

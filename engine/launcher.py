@@ -17,9 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from engine.errors import RunError
-from engine.events import TERMINAL_TYPES, EventTail
-from engine.registry import RunSpec
+from engine.events import EventTail
+from engine.events_contract import TERMINAL_TYPES
 from engine.paths import tutor_home
+from engine.registry import RunSpec
 from engine.runs import EVENTS, LOG, RunStore, new_run_id
 from engine.spare_rules import identity
 
@@ -64,7 +65,7 @@ class RunHandle:
         return self.tail.read_new()
 
     def stop(self) -> None:
-        """Ask the run to stop after the current batch (it keeps its best checkpoint)."""
+        """Ask the run to stop at its next step boundary: the epoch's end on the compiled loop, the batch's on Keras fit."""
         self.store.request_stop(self.path)
 
     def status(self) -> str:

@@ -132,7 +132,7 @@ class Experiment:
     preset_help: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        for preset, overrides in {**self.presets, "--quick": self.quick}.items():
+        for overrides in (*self.presets.values(), self.quick):
             for name, value in overrides.items():
                 self.param(name).check(value)  # raises on a typo in a catalog entry
 

@@ -6,6 +6,7 @@ never stored twice: result.json, else a terminal event, else a live process, els
 """
 from __future__ import annotations
 
+import builtins
 import json
 import os
 import secrets
@@ -19,14 +20,16 @@ from engine.errors import RunError
 from engine.events import history_from_events, read_events
 from engine.paths import runs_dir
 from engine.registry import RunSpec
-from engine.run_index import FINAL, Notice, RunIndex, decode, encode, folder_size, signature
 from engine.run_id import check_run_id
-from engine.run_status import STATUSES, decide_status, last_event
+from engine.run_index import FINAL, Notice, RunIndex, decode, encode, folder_size, signature
+from engine.run_status import STATUSES as STATUSES  # re-exported: the CLI and app read statuses from here
+from engine.run_status import decide_status, last_event
 
 _UNREAD: Any = object()  # status() reads the last event itself unless a follower passes the one it holds
 
 SPEC, PROCESS, EVENTS, RESULT, LOG, STOP = (
     "spec.json", "process.json", "events.jsonl", "result.json", "output.log", "STOP")
+MODEL_FILE = "model.keras"  # the run's best (or final) network
 
 
 @dataclass
@@ -194,7 +197,7 @@ class RunStore:
         self._index_row(index, path, signature(path))
         index.close()
 
-    def total_size(self, rows: list[RunSummary]) -> int:
+    def total_size(self, rows: builtins.list[RunSummary]) -> int:
         """Bytes used by the listed runs."""
         return sum(r.size_bytes or 0 for r in rows)
 
@@ -253,7 +256,7 @@ class RunStore:
         """result.json, or None if absent or unreadable."""
         return _read_json(path / RESULT)
 
-    def history(self, path: Path) -> dict[str, dict[str, list]]:
+    def history(self, path: Path) -> dict[str, dict[str, builtins.list[float]]]:
         """Learning curves by series, rebuilt from events.jsonl."""
         events, _ = read_events(path / EVENTS)
         return history_from_events(events)

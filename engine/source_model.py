@@ -13,10 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from engine.errors import RunError
-from engine.runs import RunStore
+from engine.runs import MODEL_FILE, RunStore
 
 SOURCE_EXPERIMENTS = ("base", "tune")
-MODEL_FILE = "model.keras"
 INPUT_SHAPE = (28, 28)
 HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
 

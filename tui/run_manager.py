@@ -153,7 +153,7 @@ class RunManager:
         return [run_id for run_id, state in self.states.items() if not state.finished]
 
     def stop(self, run_id: str) -> None:
-        """Ask a run to stop after its current batch (it keeps its best checkpoint)."""
+        """Ask a run to stop at its next step boundary (the epoch's end on the compiled loop); it keeps its best checkpoint."""
         self.handles[run_id].stop()
 
     def subscribe(self, target: MessagePump) -> None:
@@ -258,15 +258,6 @@ def _lower_priority(pid: int | None) -> None:
             autogroup.write(str(CHILD_NICENESS))
     except OSError:  # no autogroup scheduler here: the plain nice value above is what counts
         pass
-
-
-def manager_for(app: App) -> RunManager:
-    """The app's run manager: the one the app made, or one made now and kept on the app."""
-    manager = getattr(app, "run_manager", None)
-    if not isinstance(manager, RunManager):
-        manager = RunManager(app)
-        setattr(app, "run_manager", manager)
-    return manager
 
 
 def describe_seconds(seconds: Any) -> str:

@@ -57,7 +57,7 @@ EXPERIMENTS = [
         question=9,
         summary="Reuse the 0–4 network's hidden layers (frozen, cached, partly or wholly unfrozen) to learn "
                 "digits 5–9 from 100 images per digit, and compare with the same network trained from scratch.",
-        runner="engine.experiments.transfer:run",
+        runner="engine.experiments.transfer.runner:run",
         params=PARAMS,
         presets={**VARIANTS, "suite": {"suite": True, "seeds": 3}},
         preset_help={**VARIANT_HELP, "suite": "every variant over three seeds, in one table with the book's figures"},

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import threading
 import time
 from concurrent import futures
@@ -28,28 +27,18 @@ from keras_tuner.src.distribute.oracle_chief import OracleServicer, exit_chief
 from keras_tuner.src.engine import trial as trial_module
 from keras_tuner.src.engine.oracle import synchronized
 
+import engine.distributed.security as security
+import engine.distributed.session as s
 from engine.context import RunContext
-from engine.distributed import security
-from engine.distributed import session as s
-from engine.distributed.config import WORKER_PREFIX
+from engine.distributed.config import WORKER_PREFIX, worker_timeout
 from engine.distributed.session import Session
 from engine.errors import RunError
 from engine.events import EventTail
 from engine.events_contract import EpochEnd, Phase, Table, TrialEnd, TrialStarted
+from engine.experiments.tune_report import SearchStopped, trial_row, trial_rows, trials_table
 from engine.experiments.tune_space import chosen
-from engine.experiments.tune_tuner import SearchStopped, trial_row
 
-TIMEOUT_ENV = "CH11_TUTOR_WORKER_TIMEOUT"
-DEFAULT_TIMEOUT = 30.0  # seconds without a heartbeat before a worker counts as gone (beats come every 1 s)
 POLL_SECONDS = 0.2  # how often the chief checks for lost workers, new epochs and the end of the search
-
-
-def worker_timeout() -> float:
-    """Seconds of silence after which the chief gives up on a worker (an environment variable can shorten it)."""
-    try:
-        return max(2.0, float(os.environ.get(TIMEOUT_ENV, DEFAULT_TIMEOUT)))
-    except ValueError:
-        return DEFAULT_TIMEOUT
 
 
 @dataclass
@@ -255,10 +244,7 @@ class Watch:
                 "unauthenticated_calls": self.unauthenticated, "bad_reports": list(self.bad_reports), "note": note}
 
     def _emit_table(self) -> None:
-        from engine.experiments.tune import trials_table
-
-        rows = [trial_row(t) for t in sorted(self.oracle.trials.values(), key=lambda t: t.trial_id)]
-        self.ctx.events.emit(Table(**trials_table(self.labels(rows))))
+        self.ctx.events.emit(Table(**trials_table(self.labels(trial_rows(self.oracle)))))
 
 
 def _label(tuner_id: str) -> str:

@@ -142,3 +142,15 @@ def from_env(environ: Mapping[str, str] | None = None) -> DistributedConfig | No
 
 def _bracket(host: str) -> str:
     return f"[{host}]" if ":" in host else host
+
+
+TIMEOUT_ENV = "CH11_TUTOR_WORKER_TIMEOUT"
+DEFAULT_TIMEOUT = 30.0  # seconds without a heartbeat before a worker counts as gone (beats come every 1 s)
+
+
+def worker_timeout() -> float:
+    """Seconds of silence after which the chief gives up on a worker (an environment variable can shorten it)."""
+    try:
+        return max(2.0, float(os.environ.get(TIMEOUT_ENV, DEFAULT_TIMEOUT)))
+    except ValueError:
+        return DEFAULT_TIMEOUT

@@ -21,9 +21,10 @@ from keras_tuner.src import protos
 from keras_tuner.src.distribute import oracle_client
 from keras_tuner.src.engine import trial as trial_module
 
+import engine.distributed.security as security
+import engine.distributed.session as s
 from engine.context import RunContext
-from engine.distributed import security
-from engine.distributed import session as s
+from engine.distributed.config import worker_timeout
 from engine.distributed.session import Session
 from engine.errors import RunError
 
@@ -100,8 +101,6 @@ class Heartbeat:
         self.channel.close()
 
     def _beat(self) -> None:
-        from engine.distributed.chief import worker_timeout
-
         metadata = ((s.BEAT, s.encode(self.session.config.tuner_id)),)
         last_answer = time.monotonic()
         while not self._done.wait(BEAT_SECONDS):

@@ -12,11 +12,10 @@ from engine import strategy
 from engine.context import RunContext
 from engine.data import Split, digits_split
 from engine.models import build_mlp
+from engine.runs import MODEL_FILE
 from engine.training import pipeline
 from engine.training.callbacks import AtomicBestCheckpoint, EarlyStoppingCallback, EventsCallback, PlateauCallback
 from engine.training.evaluate import classification_report
-
-MODEL_FILE = "model.keras"
 
 
 def run(ctx: RunContext) -> dict[str, Any]:

@@ -11,18 +11,17 @@ from typing import Any
 
 import keras_tuner as kt
 
-from engine import distributed
 from engine.context import RunContext
 from engine.data import digits_split
-from engine.events_contract import Table
+from engine.distributed.role import SearchRole, role_for
 from engine.errors import RunError, TutorError
-from engine.experiments.base import MODEL_FILE, build_from_params, train
+from engine.events_contract import Table
+from engine.experiments.base import build_from_params, train
+from engine.experiments.tune_report import SearchStopped, trial_row, trial_rows, trials_table
 from engine.experiments.tune_space import chosen, space_size
-from engine.experiments.tune_tuner import TUNER_FOLDER, ObservedHyperband, SearchStopped, trial_row
-from engine.runs import RunStore
+from engine.experiments.tune_tuner import TUNER_FOLDER, ObservedHyperband
+from engine.runs import MODEL_FILE, RunStore
 from engine.training.callbacks import save_model_atomic
-
-TABLE = "trials"
 
 
 def run(ctx: RunContext) -> dict[str, Any]:
@@ -32,29 +31,29 @@ def run(ctx: RunContext) -> dict[str, Any]:
     split = digits_split(ctx.mnist(), range(0, 5), subset=p["subset"])
     ctx.phase("data ready", sizes=split.sizes())
     ctx.check_stop()
-    tuner = make_tuner(ctx, split, p, resumed_from)
+    role = role_for(ctx)  # this run's part: a search by itself, the chief, or a worker
+    tuner = make_tuner(ctx, split, p, role, resumed_from)
     size = space_size(tuner.oracle.hyperparameters)
     ctx.phase("searching", space=p["space"], combinations=size, max_epochs=p["max_epochs"], factor=p["factor"],
               **({"resumed_from": resumed_from, "trials_done": len(tuner.oracle.trials)} if resumed_from else {}))
     started = time.perf_counter()
     stopped = False
     try:
-        distributed.search(ctx, tuner)  # tuner.search, or serve the oracle (chief), or train its trials (worker)
+        role.search(tuner)  # tuner.search, or serve the oracle (chief), or train its trials (worker)
     except SearchStopped:
         stopped = True
     except RuntimeError as error:  # keras-tuner gives up after several failed trials in a row
         raise TutorError(f"The search stopped because trials kept failing: {_last_failure(tuner) or error}") from None
     search_seconds = time.perf_counter() - started
-    if distributed.is_worker(ctx):
-        return distributed.worker_result(ctx, tuner, search_seconds)  # the chief reports the search
-    trials = distributed.label_trials(ctx, [trial_row(t) for t in sorted(tuner.oracle.trials.values(),
-                                                                         key=lambda t: t.trial_id)])
+    if role.is_worker:
+        return role.worker_result(tuner, search_seconds)  # the chief reports the search
+    trials = role.label_trials(trial_rows(tuner.oracle))
     ctx.events.emit(Table(**trials_table(trials)))
     found = _best(tuner)
     result: dict[str, Any] = {"trials": trials, "search_seconds": round(search_seconds, 3),
                               "space": p["space"], "space_combinations": size,
                               "space_note": exhausted_note(trials, size, p), "resumed_from": resumed_from,
-                              **distributed.report(ctx)}
+                              **role.report()}
     if found is None:
         if stopped:
             return {**result, "summary": {"trials": len(trials)}}
@@ -75,13 +74,14 @@ def run(ctx: RunContext) -> dict[str, Any]:
     return {**result, **trained, "model": MODEL_FILE}
 
 
-def make_tuner(ctx: RunContext, split: Any, p: dict[str, Any], resumed_from: str | None) -> ObservedHyperband:
+def make_tuner(ctx: RunContext, split: Any, p: dict[str, Any], role: SearchRole,
+               resumed_from: str | None) -> ObservedHyperband:
     """A fresh tuner in this run's folder, or one reloaded from a copied, checked tuner folder."""
     if not resumed_from:
-        return ObservedHyperband(ctx, split, p)
+        return ObservedHyperband(ctx, split, p, role)
     try:
         with contextlib.redirect_stdout(io.StringIO()):  # keras-tuner prints "Reloading Tuner from …"
-            return ObservedHyperband(ctx, split, p, resume=True)
+            return ObservedHyperband(ctx, split, p, role, resume=True)
     except Exception as error:  # a damaged oracle or trial file: refuse with one sentence, not a traceback
         raise RunError(f"The search of run {resumed_from} could not be reloaded ({type(error).__name__}: "
                        f"{_first_line(error)}); start a new search without --resume.") from None
@@ -116,18 +116,6 @@ def check_tuner_folder(folder: Path, run_id: str) -> None:
     if not isinstance(state, dict) or "ongoing_trials" not in state and "hyperparameters" not in state:
         raise RunError(f"Run {run_id}'s search cannot be resumed: {oracle} is not a keras-tuner oracle file; "
                        "start a new search without --resume.")
-
-
-def trials_table(trials: list[dict[str, Any]]) -> dict[str, Any]:
-    """The trials as a `table` event: one row per trial, one column per hyperparameter."""
-    names = sorted({name for t in trials for name in t["hyperparameters"]})
-    by = ["worker"] if any("worker" in t for t in trials) else []  # a distributed search names who ran each
-    rows = [[t["trial"], *[t.get(b, "") for b in by], *[t["hyperparameters"].get(n) for n in names],
-             t["initial_epoch"], t["epochs"], None if t["score"] is None else round(float(t["score"]), 4),
-             t["status"], t.get("message", "")]
-            for t in trials]
-    return {"name": TABLE, "title": "Hyperband trials (score: best validation accuracy)",
-            "columns": ["trial", *by, *names, "from epoch", "to epoch", "score", "status", "message"], "rows": rows}
 
 
 def exhausted_note(trials: list[dict[str, Any]], size: int | None, p: dict[str, Any]) -> str:

@@ -7,21 +7,18 @@ from typing import Any
 import keras
 import keras_tuner as kt
 
-from engine import distributed
 from engine.atomic import write_json_atomic
 from engine.context import RunContext
 from engine.data import Split
+from engine.distributed.role import SearchRole
 from engine.events_contract import TrialEnd, TrialStarted
+from engine.experiments.tune_report import SearchStopped, trial_row
 from engine.experiments.tune_space import builder, chosen
 from engine.experiments.tune_trials import TrialTrainer
 from engine.training import pipeline
 from engine.training.callbacks import EventsCallback
 
 TUNER_FOLDER = "tuner"
-
-
-class SearchStopped(Exception):
-    """A stop was requested: end the search between trials, keeping what was found."""
 
 
 class ObservedHyperband(kt.Hyperband):
@@ -32,16 +29,15 @@ class ObservedHyperband(kt.Hyperband):
     to themselves).
     """
 
-    def __init__(self, ctx: RunContext, split: Split, p: dict[str, Any], resume: bool = False) -> None:
+    def __init__(self, ctx: RunContext, split: Split, p: dict[str, Any], role: SearchRole, resume: bool = False) -> None:
         self.ctx, self.split, self.p = ctx, split, p
-        self.started_trials = 0
         self.trainer = TrialTrainer(ctx, split, p)
         # a distributed worker shares the chief's tuner folder (Hyperband resumes other workers' checkpoints)
-        directory, project, overwrite = distributed.tuner_location(ctx, TUNER_FOLDER, resume)
+        directory, project, overwrite = role.tuner_location(TUNER_FOLDER, resume)
         super().__init__(hypermodel=builder(p), objective="val_accuracy", max_epochs=p["max_epochs"],
                          factor=p["factor"], hyperband_iterations=p["hyperband_iterations"], seed=p["seed"],
                          directory=directory, project_name=project, overwrite=overwrite)
-        distributed.attach(self, ctx)
+        role.attach(self)
 
     def pre_create_trial(self) -> None:
         if self.ctx.stop.requested:
@@ -49,7 +45,6 @@ class ObservedHyperband(kt.Hyperband):
 
     def on_trial_begin(self, trial: kt.engine.trial.Trial) -> None:
         super().on_trial_begin(trial)
-        self.started_trials += 1
         values = trial.hyperparameters.values
         self.ctx.events.emit(TrialStarted(trial=trial.trial_id, hyperparameters=chosen(values),
                                           index=len(self.oracle.trials), epochs=values.get("tuner/epochs"),
@@ -116,22 +111,3 @@ def save_weights_atomic(model: keras.Model, path: str) -> None:
         if os.path.exists(temporary):
             os.unlink(temporary)
         raise
-
-
-def trial_row(trial: kt.engine.trial.Trial) -> dict[str, Any]:
-    """One trial as plain data: id, hyperparameters, epochs, score, status and any error message."""
-    values = trial.hyperparameters.values
-    initial = int(values.get("tuner/initial_epoch", 0))
-    # keras-tuner counts a trial's best step from the trial's own first epoch; events use absolute epochs
-    best = None if trial.best_step is None or trial.score is None else initial + int(trial.best_step) + 1
-    row = {"trial": trial.trial_id, "hyperparameters": chosen(values), "epochs": values.get("tuner/epochs"),
-           "initial_epoch": initial, "score": trial.score, "status": str(trial.status), "best_epoch": best}
-    if trial.message:
-        row["message"] = failure_line(trial.message)
-    return row
-
-
-def failure_line(message: str) -> str:
-    """The last meaningful line of a failed trial's traceback: what actually went wrong."""
-    lines = [line.strip() for line in str(message).strip().splitlines() if line.strip()]
-    return lines[-1] if lines else ""

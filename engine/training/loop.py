@@ -239,18 +239,13 @@ class EpochLoop:
             x_val_t, y_val_t = as_tensor(x_val, tf.float32), as_tensor(y_val, tf.int32)
         stopping = EarlyStopping(patience)
         started = time.perf_counter()
+        sink = events or progress  # progress: batch_progress only, when on_epoch emits the epochs
         for epoch in range(1, epochs + 1):
             if stop is not None and stop.requested:
                 result.stopped = True
                 break
             tick = time.perf_counter()
-            report = None
-            sink = events or progress  # progress: batch_progress only, when on_epoch emits the epochs
-            if sink is not None and self.chunked:
-                def report(step: int, loss: float, accuracy: float, epoch: int = epoch) -> None:
-                    sink.progress(BatchProgress(epoch=epoch_offset + epoch, step=step, steps=self.steps,
-                                                  epochs=total_epochs or epoch_offset + epochs,
-                                                  metrics={"loss": loss, "accuracy": accuracy}, **(tags or {})))
+            report = self._reporter(sink, epoch_offset + epoch, total_epochs or epoch_offset + epochs, tags)
             loss, accuracy = self._run_epoch(report)  # floats: waits for the graph, honest timing
             seconds = time.perf_counter() - tick
             result.train_seconds += seconds
@@ -278,6 +273,17 @@ class EpochLoop:
                 variable.assign(value)
         result.seconds = time.perf_counter() - started
         return result
+
+    def _reporter(self, sink: EventWriter | None, epoch: int, epochs: int,
+                  tags: dict[str, Any] | None) -> Callable[[int, float, float], None] | None:
+        """The batch_progress emitter for one epoch's chunks, or None when the epoch runs as one call."""
+        if sink is None or not self.chunked:
+            return None
+
+        def report(step: int, loss: float, accuracy: float) -> None:
+            sink.progress(BatchProgress(epoch=epoch, step=step, steps=self.steps, epochs=epochs,
+                                        metrics={"loss": loss, "accuracy": accuracy}, **(tags or {})))
+        return report
 
 
 def as_tensor(values: np.ndarray | tf.Tensor, dtype: tf.DType) -> tf.Tensor:

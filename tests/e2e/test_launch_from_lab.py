@@ -12,6 +12,7 @@ from tui.screens.lab import LabScreen
 from tui.screens.run_view import RunViewScreen
 from tui.widgets.curve_chart import CurveChart
 
+
 @asynccontextmanager
 async def stopping_live_runs(app: TutorApp) -> AsyncIterator[None]:
     """However the test ends, no run it started keeps training in the background."""

@@ -63,10 +63,10 @@ def test_store_lists_the_run_with_its_figures(quick_run):
 
 def test_builder_variants_have_the_layers_they_promise():
     plain = build_mlp(seed=1)
-    assert [l.name for l in plain.layers if isinstance(l, keras.layers.Dense)] == \
+    assert [layer.name for layer in plain.layers if isinstance(layer, keras.layers.Dense)] == \
         ["hidden1", "hidden2", "hidden3", "hidden4", "hidden5", "output"]
     batchnorm = build_mlp(batch_norm=True, dropout=0.3, seed=1)
-    kinds = [type(l).__name__ for l in batchnorm.layers]
+    kinds = [type(layer).__name__ for layer in batchnorm.layers]
     assert kinds.count("BatchNormalization") == 5 and kinds.count("Dropout") == 5
     assert batchnorm.get_layer("hidden1").use_bias is False  # BN's own offset replaces the bias
     # independent initialisers: no two hidden layers start with the same weights

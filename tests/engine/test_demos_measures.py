@@ -4,15 +4,14 @@ from __future__ import annotations
 import math
 
 import numpy as np
-import pytest
 
 from engine.experiments.demos.activations import dying_units
 from engine.experiments.demos.dropout import steady_seconds, to_best
 from engine.experiments.demos.momentum import windowed
 from engine.experiments.demos.sparsity import never_lit, zero_counts, zeroed
+from engine.experiments.demos.symmetry import distinct_neurons, largest_gap
 from engine.judges.momentum import epochs_to_reach, rises
 from engine.judges.selu import self_normalized
-from engine.experiments.demos.symmetry import distinct_neurons, largest_gap
 
 
 def test_copied_neurons_count_once_and_distinct_ones_each():

@@ -6,8 +6,16 @@ import json
 import pytest
 
 from engine.events import EventWriter, read_events
-from engine.events_contract import (EVENT_TYPES, SCHEMA_VERSION, EpochEnd, EventContractError, Phase, RunStarted,
-                                    build, problem)
+from engine.events_contract import (
+    EVENT_TYPES,
+    SCHEMA_VERSION,
+    EpochEnd,
+    EventContractError,
+    Phase,
+    RunStarted,
+    build,
+    problem,
+)
 
 
 def _lines(path) -> list[dict]:

@@ -3,8 +3,17 @@ from __future__ import annotations
 
 import copy
 
-from engine.judges.gradient_clipping import (BLOW_UP, CLAIMS, EXPLODING, VANISHED, bottom_top_ratio, diverged,
-                                             example_numbers, judge, recovered)
+from engine.judges.gradient_clipping import (
+    BLOW_UP,
+    CLAIMS,
+    EXPLODING,
+    VANISHED,
+    bottom_top_ratio,
+    diverged,
+    example_numbers,
+    judge,
+    recovered,
+)
 
 
 def test_the_ratio_leaves_the_output_layer_out():

@@ -1,7 +1,7 @@
 """The regularization judge: overfitting, narrowed gaps and ℓ1 sparsity, at and past their edges."""
 from __future__ import annotations
 
-from engine.judges.regularization import (CLAIMS, LAGS, MEMORIZED, example_numbers, gaps, judge, loss_gaps)
+from engine.judges.regularization import CLAIMS, LAGS, MEMORIZED, example_numbers, gaps, judge, loss_gaps
 
 
 def test_the_example_holds_and_claims_come_in_order():

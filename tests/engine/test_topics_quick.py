@@ -9,8 +9,8 @@ import pytest
 from engine.events import history_from_events, read_events
 from engine.execute import execute
 from engine.registry import get_experiment, resolve_spec
-from engine.verdicts import proportion_ci
 from engine.runs import RESULT
+from engine.verdicts import proportion_ci
 
 TOPICS = {"optimizers": 10, "lr-schedules": 11, "gradient-clipping": 12, "regularization": 13,
           "auxiliary-task": 14}

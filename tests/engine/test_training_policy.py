@@ -5,8 +5,15 @@ import math
 
 import pytest
 
-from engine.training.policy import (MIN_LEARNING_RATE, PLATEAU_FACTOR, PLATEAU_PATIENCE, BestEpoch, EarlyStopping,
-                                    PlateauSchedule, is_better)
+from engine.training.policy import (
+    MIN_LEARNING_RATE,
+    PLATEAU_FACTOR,
+    PLATEAU_PATIENCE,
+    BestEpoch,
+    EarlyStopping,
+    PlateauSchedule,
+    is_better,
+)
 
 NAN = float("nan")
 

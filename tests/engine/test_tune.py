@@ -9,7 +9,7 @@ import pytest
 
 from engine.events import read_events
 from engine.execute import execute
-from engine.experiments.tune_tuner import trial_row
+from engine.experiments.tune_report import trial_row
 from engine.registry import resolve_spec
 from engine.runs import STOP, RunStore
 

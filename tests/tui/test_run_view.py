@@ -39,7 +39,8 @@ async def test_live_events_update_the_view_and_bad_lines_are_counted(tutor_home)
             manager = app.run_manager
             await pilot.pause()
             assert view.query_one("#loss-chart", CurveChart).plotted == {}
-            append(folder, *recorded[:8], "{not json", '["no type"]', '{"type": "epoch_end", "epoch": 1}')  # + one the contract refuses
+            # three bad lines, the last one the contract refuses
+            append(folder, *recorded[:8], "{not json", '["no type"]', '{"type": "epoch_end", "epoch": 1}')
             manager.poll()
             await wait_until(pilot, lambda: view.query_one("#loss-chart", CurveChart).plotted == {"train": 1, "val": 1})
             assert "running" in text(view, "#run-title")

@@ -168,7 +168,7 @@ async def test_at_80_columns_the_table_keeps_what_tells_runs_apart_and_fits(tuto
 
 
 async def test_a_name_wider_than_its_column_wraps_instead_of_being_cut(tutor_home):
-    runs = copy_runs(tutor_home, PLAIN)
+    copy_runs(tutor_home, PLAIN)
     app = HostApp(RunsScreen, tutor_home)
     async with app.run_test(size=(60, 24)) as pilot:
         await settle(pilot)

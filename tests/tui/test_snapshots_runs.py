@@ -1,9 +1,9 @@
 """Snapshots of the lab, the run view and the runs screen at 80×24 and 120×36, from recorded runs."""
 from __future__ import annotations
 
-import pytest
 import json
 
+import pytest
 from fixtures.host import BATCHNORM, DEMO, PLAIN, TUNE, HostApp, append, copy_runs, events_of, live_run, settle
 from textual.widgets import DataTable, Input
 

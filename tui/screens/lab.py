@@ -13,7 +13,7 @@ from textual.widgets.option_list import Option
 from engine.errors import TutorError
 from engine.preflight import check_before_run
 from engine.registry import Experiment, RunSpec, experiments, get_experiment, resolve_spec
-from tui.run_manager import manager_for
+from tui.host import run_host
 from tui.widgets.param_field import ParamField, as_text
 
 
@@ -80,13 +80,13 @@ class LabScreen(Screen):
         self._composed = True
         if self.experiment_id:
             self.select(self.experiment_id, self.preset)
-        if getattr(self.app, "spares", False):  # with spares off the line stays hidden and no timer runs
+        if run_host(self.app).spares:  # with spares off the line stays hidden and no timer runs
             self._show_spare()
             self.set_interval(self.SPARE_REFRESH_SECONDS, self._show_spare, name="lab-spare")
 
     def _show_spare(self) -> None:
         """Whether a warm spare waits (and its memory), beside Launch; repainted only when it changes."""
-        line = manager_for(self.app).spare_status()
+        line = run_host(self.app).run_manager.spare_status()
         label = self.query_one("#lab-spare", Static)
         if getattr(self, "_spare_line", None) != line:
             self._spare_line = line
@@ -189,7 +189,7 @@ class LabScreen(Screen):
         try:
             spec = resolve_spec(self.experiment_id, self.preset, overrides,
                                 quick=self.query_one("#lab-quick", Checkbox).value)
-            check_before_run(spec, getattr(self.app, "home", None))  # refused here, not as a failed run
+            check_before_run(spec, run_host(self.app).home)  # refused here, not as a failed run
             return spec
         except TutorError as error:
             self._say(str(error), error=True)
@@ -200,9 +200,9 @@ class LabScreen(Screen):
         spec = self.spec_from_form()
         if spec is None:
             return
-        launch = getattr(self.app, "launch", None)
+        host = run_host(self.app)
         try:
-            run_id = launch(spec) if callable(launch) else manager_for(self.app).launch(spec)
+            run_id = host.launch(spec)
         except TutorError as error:
             self._say(str(error), error=True)
             return
@@ -210,13 +210,7 @@ class LabScreen(Screen):
             return
         self.launched.append(run_id)
         self._say(f"Started {run_id}.")
-        show = getattr(self.app, "show_run", None)
-        if callable(show):
-            show(run_id)
-        else:
-            from tui.screens.run_view import RunViewScreen
-
-            self.app.push_screen(RunViewScreen(run_id))
+        host.show_run(run_id)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "lab-launch":

@@ -1,8 +1,6 @@
 """The Questions screen: the questions with hints, reveal-able answers, self-rating and demos."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
-
 from textual.app import ComposeResult
 from textual.await_complete import AwaitComplete
 from textual.binding import Binding
@@ -11,13 +9,11 @@ from textual.screen import Screen
 from textual.widgets import Footer, Markdown, OptionList, Static
 
 from content import ExperimentLink, Question
+from tui.host import TutorHost, tutor_host
 from tui.progress import Progress, QuestionProgress
 from tui.widgets.dialogs import LinkPicker
 from tui.widgets.question_list import QuestionList, describe
 from tui.widgets.rating import RatingScreen
-
-if TYPE_CHECKING:
-    from tui.app import TutorApp
 
 DEMO_PREFIX = "demo-"
 
@@ -87,9 +83,9 @@ class QuestionsScreen(Screen):
         self.current_id = start
 
     @property
-    def tutor(self) -> "TutorApp":
+    def tutor(self) -> TutorHost:
         """The app, typed: it launches runs and opens the lab for this screen."""
-        return cast("TutorApp", self.app)
+        return tutor_host(self.app)
 
     @property
     def current(self) -> Question:

@@ -11,7 +11,8 @@ from textual.timer import Timer
 from textual.widgets import Footer, Log, ProgressBar, Static, TabbedContent, TabPane
 
 from engine.errors import TutorError
-from tui.run_manager import RunUpdated, describe_seconds, manager_for
+from tui.host import run_host
+from tui.run_manager import RunUpdated, describe_seconds
 from tui.run_state import RunState
 from tui.widgets.confirm import ConfirmScreen
 from tui.widgets.curve_chart import CurveChart
@@ -87,7 +88,7 @@ class RunViewScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        manager = manager_for(self.app)
+        manager = run_host(self.app).run_manager
         try:
             self.state = manager.follow(self.run_id)
         except TutorError as error:
@@ -99,7 +100,7 @@ class RunViewScreen(Screen):
         self.refresh_view()
 
     def on_unmount(self) -> None:
-        manager_for(self.app).unsubscribe(self)
+        run_host(self.app).run_manager.unsubscribe(self)
 
     def on_run_updated(self, message: RunUpdated) -> None:
         if message.run_id == self.run_id:
@@ -218,7 +219,7 @@ class RunViewScreen(Screen):
                    keys=[str(row["trial"]) for row in state.trials.values()])
 
     def _draw_log(self) -> None:
-        lines = manager_for(self.app).log_tail(self.run_id, since=self._log_size)
+        lines = run_host(self.app).run_manager.log_tail(self.run_id, since=self._log_size)
         if lines is None:
             return  # output.log has not grown
         self._log_size, lines = lines
@@ -245,7 +246,7 @@ class RunViewScreen(Screen):
 
         def answer(stop: bool | None) -> None:
             if stop:
-                manager_for(self.app).stop(self.run_id)
+                run_host(self.app).run_manager.stop(self.run_id)
                 self.notify("Stop requested: the run ends after this batch and keeps its best checkpoint.")
 
         self.app.push_screen(ConfirmScreen(f"Cancel run {self.run_id}? Its best checkpoint is kept."), answer)

@@ -6,7 +6,7 @@ import io
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from textual import work
 from textual.app import ComposeResult
@@ -23,7 +23,8 @@ from engine.run_index import human_size
 from engine.run_table import CORE_COLUMNS, WIDE_COLUMNS, columns_for, short_ids
 from engine.runs import RunStore, RunSummary
 from tui.fit import fit_widths
-from tui.run_manager import RunUpdated, describe_seconds, manager_for
+from tui.host import run_host
+from tui.run_manager import RunUpdated, describe_seconds
 from tui.widgets.confirm import ConfirmScreen
 from tui.widgets.curve_chart import CurveChart
 
@@ -134,11 +135,11 @@ class RunsScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        manager_for(self.app).subscribe(self)
+        run_host(self.app).run_manager.subscribe(self)
         self.load()
 
     def on_unmount(self) -> None:
-        manager_for(self.app).unsubscribe(self)
+        run_host(self.app).run_manager.unsubscribe(self)
 
     def on_screen_resume(self) -> None:
         if self.rows:
@@ -146,7 +147,7 @@ class RunsScreen(Screen):
 
     @property
     def store(self) -> RunStore:
-        return RunStore(self.home or getattr(self.app, "home", None))
+        return RunStore(self.home or run_host(self.app).home)
 
     @work(thread=True, exclusive=True, group="runs-load")
     def load(self) -> None:
@@ -163,7 +164,7 @@ class RunsScreen(Screen):
         self.rows = {row.run_id: row for row in message.rows}
         self.marked &= set(self.rows)
         self.refresh_bindings()
-        manager = manager_for(self.app)
+        manager = run_host(self.app).run_manager
         for row in message.rows:
             if row.status == "running":
                 try:
@@ -218,7 +219,7 @@ class RunsScreen(Screen):
 
     def on_run_updated(self, message: RunUpdated) -> None:
         row = self.rows.get(message.run_id)
-        state = manager_for(self.app).state(message.run_id)
+        state = run_host(self.app).run_manager.state(message.run_id)
         if row is None or state is None:
             return
         self._apply_state(row, state)
@@ -241,13 +242,7 @@ class RunsScreen(Screen):
         run_id = self.current_run_id()
         if run_id is None:
             return
-        show: Callable[[str], None] | None = getattr(self.app, "show_run", None)
-        if callable(show):
-            show(run_id)
-        else:
-            from tui.screens.run_view import RunViewScreen
-
-            self.app.push_screen(RunViewScreen(run_id))
+        run_host(self.app).show_run(run_id)
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         row = self.rows.get(str(event.row_key.value))
@@ -329,7 +324,7 @@ class RunsScreen(Screen):
 
     def action_export(self) -> None:
         """Write the table, in its current order, to a CSV file under the tutor's home folder."""
-        target = tutor_home(self.home or getattr(self.app, "home", None)) / "exports" / \
+        target = tutor_home(self.home or run_host(self.app).home) / "exports" / \
             f"runs-{time.strftime('%Y%m%d-%H%M%S')}.csv"
         buffer = io.StringIO()
         writer = csv.writer(buffer)

@@ -31,7 +31,6 @@ class EventTable(DataTable):
     def __init__(self, name: str, **kwargs: Any) -> None:
         super().__init__(zebra_stripes=True, cursor_type="row", **kwargs)
         self.table_name = name
-        self.row_count_shown = 0
         self._event: Mapping[str, Any] = {}
         self._keys: list[str] | None = None
         self._laid_out_for = -1  # the width the columns were last fitted to
@@ -75,7 +74,6 @@ class EventTable(DataTable):
                 shown = [Text(cell, style="italic dim") for cell in cells]
             tall = any(cell_len(cell) > w for cell, w in zip(cells, widths))
             self.add_row(*shown, key=key, height=None if tall else 1)  # a row grows to hold its wrapped text
-        self.row_count_shown = len(rows)
 
 
 def is_reference(row: list[Any]) -> bool:

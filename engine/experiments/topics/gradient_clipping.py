@@ -86,7 +86,7 @@ def run(ctx: RunContext) -> dict[str, Any]:
     numbers = {"runs": runs, "hidden_layers": p["hidden_layers"]}
     judged = judge_clipping.judge(numbers)
     rows = []
-    for key, r in runs.items():
+    for r in runs.values():
         first = (r["gradient_norms"] or [[None]])[0]
         rows.append([r["setting"], r["clip"], r["losses"][0] if r["losses"] else None,
                      r["losses"][-1] if r["losses"] else None, max((v for v in r["losses"] if v is not None), default=None),
