@@ -41,7 +41,7 @@ def build_from_params(p: dict[str, Any]) -> keras.Model:
                           p["dropout"], n_classes=5, seed=p["seed"])
         model.compile(optimizer=keras.optimizers.Adam(p["learning_rate"]),
                       loss="sparse_categorical_crossentropy", metrics=["accuracy"],
-                      steps_per_execution=p.get("steps_per_execution", 1) if _way(p) == "keras" else 1)
+                      steps_per_execution=p["steps_per_execution"] if _way(p) == "keras" else 1)
     return model
 
 

@@ -60,6 +60,6 @@ class TrialTrainer:
             optimizer = keras.optimizers.Adam(float(hp.get("learning_rate", self.p["learning_rate"])))
             batch_size = int(hp.get("batch_size", self.p["batch_size"]))
             self.loops[key] = EpochLoop(model, optimizer, self.x_train, self.y_train, batch_size, self.p["seed"],
-                                        xla=bool(self.p.get("xla", False)))
+                                        xla=bool(self.p["xla"]))
         return self.loops[key]
 

@@ -1,1 +1,1 @@
-"""Widgets shared by the screens: learning-curve charts, event tables, run progress."""
+"""Widgets shared by the screens: curve charts, event tables, parameter fields, the question list, dialogs."""
