@@ -1,8 +1,20 @@
 """The run view follows a run's events: curves, progress, phase, tables, trials, log, cancel."""
 from __future__ import annotations
 
-from fixtures.host import (DEMO, RUNS, DIED, PLAIN, TUNE, HostApp, append, copy_runs, events_of, live_run, recorded_events,
-                           wait_until)
+from fixtures.host import (
+    DEMO,
+    DIED,
+    PLAIN,
+    RUNS,
+    TUNE,
+    HostApp,
+    append,
+    copy_runs,
+    events_of,
+    live_run,
+    recorded_events,
+    wait_until,
+)
 from textual.widgets import DataTable, Log, Static
 
 from tui.run_manager import RunUpdated

@@ -4,8 +4,19 @@ from __future__ import annotations
 import csv
 import shutil
 
-from fixtures.host import (BATCHNORM, DIED, PLAIN, HostApp, append, copy_runs, events_of, live_run, recorded,
-                           recorded_events, settle)
+from fixtures.host import (
+    BATCHNORM,
+    DIED,
+    PLAIN,
+    HostApp,
+    append,
+    copy_runs,
+    events_of,
+    live_run,
+    recorded,
+    recorded_events,
+    settle,
+)
 from textual.widgets import DataTable, Static
 
 from engine.runs import RunStore
