@@ -1,7 +1,6 @@
 """Each prove-it demo end to end in quick mode, with real training, asserting the property it demonstrates."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -10,24 +9,10 @@ from engine.errors import ParamError
 from engine.events import history_from_events, read_events
 from engine.execute import execute
 from engine.registry import experiments, resolve_spec
-from engine.runs import RESULT, STOP
+from engine.runs import STOP
 
 DEMOS = {"demo-symmetry": 1, "demo-bias-init": 2, "demo-selu": 3, "demo-activations": 4, "demo-momentum": 5,
          "demo-sparsity": 6, "demo-dropout": 7}
-
-
-def run_demo(exp_id: str, home: Path, **overrides) -> tuple[dict, list[dict]]:
-    """Run a demo in quick mode in this process; return its result.json and its events."""
-    status, path = execute(resolve_spec(exp_id, overrides=overrides, quick=True), home=home)
-    result = json.loads((path / RESULT).read_text())
-    assert status == "finished", result.get("error")
-    events, bad = read_events(path / "events.jsonl")
-    assert bad == 0
-    verdict = result["verdict"]
-    assert isinstance(verdict["holds"], bool) and verdict["text"] and verdict["numbers"]
-    assert any(e["type"] == "phase" and e.get("name") == "verdict" and e.get("detail") == verdict["text"]
-               for e in events)
-    return result, events
 
 
 def tables(events: list[dict]) -> dict[str, dict]:

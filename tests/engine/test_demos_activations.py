@@ -6,33 +6,16 @@ claim that the high rate kills them must come out not held.
 """
 from __future__ import annotations
 
-import json
-
 import pytest
+from quick_run import claims, run_quick
 
-from engine.events import history_from_events, read_events
-from engine.execute import execute
-from engine.registry import resolve_spec
-from engine.runs import RESULT
+from engine.events import history_from_events
 
 LABELS = {"ReLU", "leaky ReLU", "ELU", "SELU", "ReLU, low rate"}
 
 
-def run_quick(home, **overrides):
-    status, path = execute(resolve_spec("demo-activations", overrides=overrides, quick=True), home=home)
-    result = json.loads((path / RESULT).read_text())
-    assert status == "finished", result.get("error")
-    events, bad = read_events(path / "events.jsonl")
-    assert bad == 0
-    return result, events
-
-
-def claims(result):
-    return {c["name"]: c["holds"] for c in result["verdict"]["claims"]}
-
-
 def test_relu_units_die_at_a_high_rate_and_the_others_keep_their_gradient(tutor_home):
-    result, events = run_quick(tutor_home, learning_rate="0.05")
+    result, events = run_quick("demo-activations", tutor_home, learning_rate="0.05")
     numbers = result["verdict"]["numbers"]
     held = claims(result)
     # the timing claim is measured but not asserted: a test must not depend on the machine's load
@@ -51,7 +34,7 @@ def test_relu_units_die_at_a_high_rate_and_the_others_keep_their_gradient(tutor_
 
 
 def test_at_the_controls_own_rate_relu_dying_is_not_held(tutor_home):
-    result, _ = run_quick(tutor_home, learning_rate="0.0001", control_learning_rate="0.0001")
+    result, _ = run_quick("demo-activations", tutor_home, learning_rate="0.0001", control_learning_rate="0.0001")
     held = claims(result)
     assert not held["relu_dies"] and not result["verdict"]["holds"]
     numbers = result["verdict"]["numbers"]

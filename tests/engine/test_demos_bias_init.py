@@ -1,29 +1,16 @@
 """Question 2's demo in quick mode with real training: pairs by seed, and huge random biases are not equivalent."""
 from __future__ import annotations
 
-import json
-
 import pytest
+from quick_run import run_quick
 
-from engine.events import history_from_events, read_events
-from engine.execute import execute
-from engine.registry import resolve_spec
-from engine.runs import RESULT
-
-
-def run_quick(home, **overrides):
-    status, path = execute(resolve_spec("demo-bias-init", overrides=overrides, quick=True), home=home)
-    result = json.loads((path / RESULT).read_text())
-    assert status == "finished", result.get("error")
-    events, bad = read_events(path / "events.jsonl")
-    assert bad == 0
-    return result, events
+from engine.events import history_from_events
 
 
 def test_each_seed_trains_both_variants_on_the_same_test_images(tutor_home):
     # quick mode trains one epoch on 200 images: too unstable to resolve a ±0.5-point margin, so this checks
     # what was measured; the default run (10 seeds, 10,000 test images) is the one that can show equivalence
-    result, events = run_quick(tutor_home)
+    result, events = run_quick("demo-bias-init", tutor_home)
     numbers = result["verdict"]["numbers"]
     seeds = result["params"]["seeds"]
     assert len(numbers["test_accuracy_zero"]) == len(numbers["test_accuracy_random"]) == seeds
@@ -36,7 +23,7 @@ def test_each_seed_trains_both_variants_on_the_same_test_images(tutor_home):
 
 
 def test_biases_hundreds_of_times_the_weights_scale_are_not_equivalent(tutor_home):
-    result, _ = run_quick(tutor_home, bias_scale="300")
+    result, _ = run_quick("demo-bias-init", tutor_home, bias_scale="300")
     verdict = result["verdict"]
     assert verdict["holds"] is False
     assert "zero biases doing better" in verdict["claims"][0]["text"]  # resolved as worse, not merely unclear

@@ -7,29 +7,11 @@ the timed verdicts. The negative control, dropout rate 0, must end not held: its
 """
 from __future__ import annotations
 
-import json
-
-from engine.events import read_events
-from engine.execute import execute
-from engine.registry import resolve_spec
-from engine.runs import RESULT
-
-
-def run_quick(home, **overrides):
-    status, path = execute(resolve_spec("demo-dropout", overrides=overrides, quick=True), home=home)
-    result = json.loads((path / RESULT).read_text())
-    assert status == "finished", result.get("error")
-    events, bad = read_events(path / "events.jsonl")
-    assert bad == 0
-    return result, events
-
-
-def claims(result):
-    return {c["name"]: c["holds"] for c in result["verdict"]["claims"]}
+from quick_run import claims, run_quick
 
 
 def test_dropout_costs_are_measured_alike_for_both_arms_and_every_sample_count(tutor_home):
-    result, events = run_quick(tutor_home)
+    result, events = run_quick("demo-dropout", tutor_home)
     numbers = result["verdict"]["numbers"]
     p = result["params"]
     assert numbers["max_output_difference"] == 0.0  # at inference the dropout layers pass inputs through
@@ -47,7 +29,7 @@ def test_dropout_costs_are_measured_alike_for_both_arms_and_every_sample_count(t
 
 
 def test_dropout_rate_zero_is_not_held(tutor_home):
-    result, _ = run_quick(tutor_home, dropout="0")
+    result, _ = run_quick("demo-dropout", tutor_home, dropout="0")
     held = claims(result)
     assert not held["mc_uncertainty"] and not result["verdict"]["holds"]
     numbers = result["verdict"]["numbers"]

@@ -1,24 +1,11 @@
 """Question 5's demo in quick mode: the bowl's verdict holds for 0.99999 and not when the high momentum is 0.9."""
 from __future__ import annotations
 
-import json
-
 import numpy as np
 import pytest
+from quick_run import run_quick
 
-from engine.events import history_from_events, read_events
-from engine.execute import execute
-from engine.registry import resolve_spec
-from engine.runs import RESULT
-
-
-def run_quick(home, **overrides):
-    status, path = execute(resolve_spec("demo-momentum", overrides=overrides, quick=True), home=home)
-    result = json.loads((path / RESULT).read_text())
-    assert status == "finished", result.get("error")
-    events, bad = read_events(path / "events.jsonl")
-    assert bad == 0
-    return result, events
+from engine.events import history_from_events
 
 
 def curves(events):
@@ -26,7 +13,7 @@ def curves(events):
 
 
 def test_momentum_near_one_keeps_swinging_and_the_step_losses_match_the_epochs(tutor_home):
-    result, events = run_quick(tutor_home)
+    result, events = run_quick("demo-momentum", tutor_home)
     verdict = result["verdict"]
     assert {c["name"]: c["holds"] for c in verdict["claims"]} == {
         "usual_converges": True, "overshoots": True, "undamped": True, "slower": True}
@@ -47,7 +34,7 @@ def test_momentum_near_one_keeps_swinging_and_the_step_losses_match_the_epochs(t
 
 
 def test_a_high_momentum_of_0_9_is_not_held(tutor_home):
-    result, _ = run_quick(tutor_home, high_momentum="0.9", epochs="1")
+    result, _ = run_quick("demo-momentum", tutor_home, high_momentum="0.9", epochs="1")
     verdict = result["verdict"]
     assert verdict["holds"] is False
     assert {c["name"]: c["holds"] for c in verdict["claims"]} == {

@@ -1,25 +1,14 @@
 """Question 3's demo in quick mode with real networks: SELU holds its fixed point, and dropout 0 is not held."""
 from __future__ import annotations
 
-import json
-
 import numpy as np
+from quick_run import run_quick
 
-from engine.execute import execute
 from engine.judges.selu import scale_drift
-from engine.registry import resolve_spec
-from engine.runs import RESULT
-
-
-def run_quick(home, **overrides):
-    status, path = execute(resolve_spec("demo-selu", overrides=overrides, quick=True), home=home)
-    result = json.loads((path / RESULT).read_text())
-    assert status == "finished", result.get("error")
-    return result
 
 
 def test_selu_keeps_its_fixed_point_and_only_alpha_dropout_keeps_it(tutor_home):
-    result = run_quick(tutor_home)
+    result, _ = run_quick("demo-selu", tutor_home)
     verdict = result["verdict"]
     claims = {c["name"]: c["holds"] for c in verdict["claims"]}
     assert claims["selu_fixed_point"] and claims["dropout"]
@@ -36,7 +25,7 @@ def test_selu_keeps_its_fixed_point_and_only_alpha_dropout_keeps_it(tutor_home):
 
 
 def test_dropout_rate_zero_is_not_held(tutor_home):
-    result = run_quick(tutor_home, dropout="0", hidden_layers="8")
+    result, _ = run_quick("demo-selu", tutor_home, dropout="0", hidden_layers="8")
     verdict = result["verdict"]
     assert verdict["holds"] is False
     assert {c["name"]: c["holds"] for c in verdict["claims"]}["dropout"] is False

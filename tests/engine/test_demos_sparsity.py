@@ -2,29 +2,13 @@
 and with ℓ1 = 0 (the negative control) neither does."""
 from __future__ import annotations
 
-import json
+from quick_run import claims, run_quick
 
-from engine.events import history_from_events, read_events
-from engine.execute import execute
-from engine.registry import resolve_spec
-from engine.runs import RESULT
-
-
-def run_quick(home, **overrides):
-    status, path = execute(resolve_spec("demo-sparsity", overrides=overrides, quick=True), home=home)
-    result = json.loads((path / RESULT).read_text())
-    assert status == "finished", result.get("error")
-    events, bad = read_events(path / "events.jsonl")
-    assert bad == 0
-    return result, events
-
-
-def claims(result):
-    return {c["name"]: c["holds"] for c in result["verdict"]["claims"]}
+from engine.events import history_from_events
 
 
 def test_ftrl_and_l1_give_exact_zeros_their_controls_do_not(tutor_home):
-    result, events = run_quick(tutor_home)
+    result, events = run_quick("demo-sparsity", tutor_home)
     held = claims(result)
     assert held["ftrl_exact_zeros"] and held["l1_then_zeroing"]
     numbers = result["verdict"]["numbers"]
@@ -43,7 +27,7 @@ def test_ftrl_and_l1_give_exact_zeros_their_controls_do_not(tutor_home):
 
 
 def test_without_l1_neither_sparse_method_beats_its_control(tutor_home):
-    result, _ = run_quick(tutor_home, l1="0", ftrl_l1="0")
+    result, _ = run_quick("demo-sparsity", tutor_home, l1="0", ftrl_l1="0")
     held = claims(result)
     assert not held["ftrl_exact_zeros"] and not held["l1_then_zeroing"] and not result["verdict"]["holds"]
     m = result["verdict"]["numbers"]["methods"]

@@ -1,25 +1,13 @@
 """Question 1's demo in quick mode with real training: the copied value collapses, the control does not."""
 from __future__ import annotations
 
-import json
+from quick_run import run_quick
 
-from engine.events import history_from_events, read_events
-from engine.execute import execute
-from engine.registry import resolve_spec
-from engine.runs import RESULT
-
-
-def run_quick(home, **overrides):
-    status, path = execute(resolve_spec("demo-symmetry", overrides=overrides, quick=True), home=home)
-    result = json.loads((path / RESULT).read_text())
-    assert status == "finished", result.get("error")
-    events, bad = read_events(path / "events.jsonl")
-    assert bad == 0
-    return result, events
+from engine.events import history_from_events
 
 
 def test_one_copied_value_collapses_every_layer_and_breaks_the_scale(tutor_home):
-    result, events = run_quick(tutor_home)
+    result, events = run_quick("demo-symmetry", tutor_home)
     verdict = result["verdict"]
     claims = {c["name"]: c["holds"] for c in verdict["claims"]}
     assert claims == {"collapsed": True, "he_distinct": True, "less_accurate": True, "scale_broken": True}
@@ -34,7 +22,7 @@ def test_one_copied_value_collapses_every_layer_and_breaks_the_scale(tutor_home)
 
 
 def test_the_same_he_weights_in_both_arms_is_not_held(tutor_home):
-    result, _ = run_quick(tutor_home, same_init_control="true")
+    result, _ = run_quick("demo-symmetry", tutor_home, same_init_control="true")
     verdict = result["verdict"]
     assert verdict["holds"] is False
     claims = {c["name"]: c["holds"] for c in verdict["claims"]}

@@ -1,33 +1,15 @@
 """The chapter-topic experiments end to end in quick mode, with real training, asserting what each proves."""
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
+from quick_run import run_quick
 
-from engine.events import history_from_events, read_events
-from engine.execute import execute
+from engine.events import history_from_events
 from engine.registry import get_experiment, resolve_spec
-from engine.runs import RESULT
 from engine.verdicts import proportion_ci
 
 TOPICS = {"optimizers": 10, "lr-schedules": 11, "gradient-clipping": 12, "regularization": 13,
           "auxiliary-task": 14}
-
-
-def run_quick(exp_id: str, home: Path, **overrides) -> tuple[dict, list[dict]]:
-    """Run an experiment in quick mode in this process; return its result.json and its events."""
-    status, path = execute(resolve_spec(exp_id, overrides=overrides, quick=True), home=home)
-    result = json.loads((path / RESULT).read_text())
-    assert status == "finished", result.get("error")
-    events, bad = read_events(path / "events.jsonl")
-    assert bad == 0
-    verdict = result["verdict"]
-    assert [c["name"] for c in verdict["claims"]]
-    assert any(e["type"] == "phase" and e.get("name") == "verdict" and e.get("detail") == verdict["text"]
-               for e in events)
-    return result, events
 
 
 def by_name(events: list[dict], kind: str) -> dict[str, dict]:
