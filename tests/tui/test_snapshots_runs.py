@@ -122,8 +122,9 @@ def test_lab_refuses_a_bad_value(snap_compare, size):
     async def bad_value(pilot) -> None:
         await settle(pilot)
         pilot.app.screen.query_one("#input-layers", Input).value = "0"
+        await settle(pilot)  # the field's Changed message validates it before the launch key
         await pilot.press("ctrl+r")
-        await pilot.pause()
+        await settle(pilot)  # the refusal and the focus move both land before the capture
 
     assert snap_compare(HostApp(lambda: LabScreen("demo-example", None, CATALOG)), terminal_size=size,
                         run_before=bad_value)
