@@ -5,8 +5,9 @@ import json
 from contextlib import asynccontextmanager
 from typing import AsyncIterator
 
-from textual.widgets import Input, Static
+from textual.widgets import Input, ProgressBar, Static
 
+from tests.tui.fixtures.host import wait_until
 from tui.app import TutorApp
 from tui.screens.lab import LabScreen
 from tui.screens.run_view import RunViewScreen
@@ -26,7 +27,7 @@ async def stopping_live_runs(app: TutorApp) -> AsyncIterator[None]:
 FINISH_BOUND = 3000  # pauses of 0.1 s: TensorFlow's import plus two tiny epochs, with room for a busy machine
 
 
-async def test_a_quick_base_run_launched_from_the_lab_finishes_with_its_curve_drawn(tutor_home):
+async def test_a_quick_base_run_launched_from_the_lab_finishes_with_its_curve_drawn_and_its_bars_honest(tutor_home):
     app = TutorApp(home=tutor_home)
     async with app.run_test(size=(120, 36)) as pilot, stopping_live_runs(app):
         app.open_lab("base", "plain")
@@ -45,10 +46,15 @@ async def test_a_quick_base_run_launched_from_the_lab_finishes_with_its_curve_dr
         assert view.run_id == run_id
         state = app.run_manager.state(run_id)
         assert run_id in app.run_manager.live_runs()
-        for _ in range(FINISH_BOUND):  # wait for the run's own terminal event, read from its file
-            if state.finished:
-                break
-            await pilot.pause(0.1)
+        epoch_bar, run_bar = view.query_one("#epoch-bar", ProgressBar), view.query_one("#run-bar", ProgressBar)
+        seen: list[tuple[int, bool, float, float]] = []  # epochs ended, epoch bar shown, its progress, run bar
+
+        def finished() -> bool:
+            seen.append((len(state.epoch_seconds), epoch_bar.display, epoch_bar.progress, run_bar.progress))
+            return state.finished
+
+        # wait for the run's own terminal event, read from its file, noting what the bars showed meanwhile
+        await wait_until(pilot, finished, tries=2 * FINISH_BOUND)
         assert state.status == "finished", (state.status, state.error, app.run_manager.log_tail(run_id)[-5:])
         loss = view.query_one("#loss-chart", CurveChart)
         title = view.query_one("#run-title", Static)
@@ -58,6 +64,12 @@ async def test_a_quick_base_run_launched_from_the_lab_finishes_with_its_curve_dr
             await pilot.pause(0.05)
         assert loss.plotted == {"train": 2, "val": 2}
         assert "finished" in str(title.render())
+        # the default pipeline runs each short quick epoch as one compiled call: no step counts, so the
+        # epoch bar is hidden rather than sitting at 0%, and the run bar moves by whole epochs
+        assert not state.reports_steps and not epoch_bar.display
+        assert all(not shown or progress > 0 for ended, shown, progress, _ in seen if ended)
+        runs = [progress for *_, progress in seen] + [run_bar.progress]
+        assert runs == sorted(runs) and run_bar.progress == 1.0
         spec = json.loads((tutor_home / "runs" / run_id / "spec.json").read_text())
         assert spec["quick"] is True and spec["params"]["epochs"] == 2
         assert app.run_manager.live_runs() == []
