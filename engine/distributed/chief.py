@@ -31,6 +31,7 @@ from engine.distributed.session import Session
 from engine.errors import RunError
 from engine.events import EventTail
 from engine.events_contract import EpochEnd, Phase, Table, TrialEnd, TrialStarted
+from engine.experiments.tune_hparams import write_trial_hparams
 from engine.experiments.tune_report import SearchStopped, trial_row, trial_rows, trials_table
 from engine.experiments.tune_space import chosen
 from engine.keras_tuner_internals import OracleServicer, Trial, TrialStatus, exit_chief, protos, synchronized
@@ -138,6 +139,7 @@ class Watch:
         with self.lock:
             trial = self.oracle.trials.get(trial_id)
             if trial is not None:
+                write_trial_hparams(self.ctx.run_dir, trial)
                 self.ctx.events.emit(TrialEnd(**trial_row(trial), worker=self.trial_worker.get(trial_id, "")))
                 self._emit_table()
 

@@ -11,6 +11,7 @@ from engine.context import RunContext
 from engine.data import Split
 from engine.distributed.role import SearchRole
 from engine.events_contract import TrialEnd, TrialStarted
+from engine.experiments.tune_hparams import write_trial_hparams
 from engine.experiments.tune_report import SearchStopped, trial_row
 from engine.experiments.tune_space import builder, chosen
 from engine.experiments.tune_trials import TrialTrainer
@@ -94,5 +95,6 @@ class ObservedHyperband(kt.Hyperband):
 
     def on_trial_end(self, trial: kt.engine.trial.Trial) -> None:
         super().on_trial_end(trial)
+        write_trial_hparams(self.ctx.run_dir, trial)
         self.ctx.events.emit(TrialEnd(**trial_row(trial)))
 
