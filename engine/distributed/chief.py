@@ -22,10 +22,6 @@ from pathlib import Path
 from typing import Any
 
 import grpc
-from keras_tuner.src import protos
-from keras_tuner.src.distribute.oracle_chief import OracleServicer, exit_chief
-from keras_tuner.src.engine import trial as trial_module
-from keras_tuner.src.engine.oracle import synchronized
 
 import engine.distributed.security as security
 import engine.distributed.session as s
@@ -35,8 +31,10 @@ from engine.distributed.session import Session
 from engine.errors import RunError
 from engine.events import EventTail
 from engine.events_contract import EpochEnd, Phase, Table, TrialEnd, TrialStarted
+from engine.experiments.tune_hparams import write_trial_hparams
 from engine.experiments.tune_report import SearchStopped, trial_row, trial_rows, trials_table
 from engine.experiments.tune_space import chosen
+from engine.keras_tuner_internals import OracleServicer, Trial, TrialStatus, exit_chief, protos, synchronized
 
 POLL_SECONDS = 0.2  # how often the chief checks for lost workers, new epochs and the end of the search
 
@@ -120,7 +118,7 @@ class Watch:
         with self.lock:
             worker = self.workers.get(tuner_id)
             label = worker.label if worker else tuner_id
-            if status == trial_module.TrialStatus.STOPPED and worker:
+            if status == TrialStatus.STOPPED and worker:
                 worker.status = "finished"
                 return
             trial = self.oracle.ongoing_trials.get(tuner_id)
@@ -141,6 +139,7 @@ class Watch:
         with self.lock:
             trial = self.oracle.trials.get(trial_id)
             if trial is not None:
+                write_trial_hparams(self.ctx.run_dir, trial)
                 self.ctx.events.emit(TrialEnd(**trial_row(trial), worker=self.trial_worker.get(trial_id, "")))
                 self._emit_table()
 
@@ -164,7 +163,7 @@ class Watch:
 
     def _fail(self, trial: Any, message: str) -> None:
         """End an ongoing trial as FAILED with a sentence; a later report of it is ignored."""
-        trial.status = trial_module.TrialStatus.FAILED
+        trial.status = TrialStatus.FAILED
         trial.message = message
         self.lost_trials.add(trial.trial_id)
         try:
@@ -278,7 +277,7 @@ class ChiefServicer(OracleServicer):
                           "before asking for trials")
         self.watch.beat(request.tuner_id)
         response = super().CreateTrial(request, context)
-        status = trial_module.Trial.from_proto(response.trial).status
+        status = Trial.from_proto(response.trial).status
         self.watch.created(request.tuner_id, status)
         return response
 
@@ -312,7 +311,7 @@ class ChiefServicer(OracleServicer):
         trial = self.watch.oracle.trials.get(trial_id)
         proto = trial.to_proto() if trial is not None else None
         if proto is not None:
-            proto.status = trial_module.TrialStatus.to_proto(trial_module.TrialStatus.STOPPED)
+            proto.status = TrialStatus.to_proto(TrialStatus.STOPPED)
         return protos.get_service().UpdateTrialResponse(trial=proto)
 
 

@@ -17,9 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import grpc
-from keras_tuner.src import protos
-from keras_tuner.src.distribute import oracle_client
-from keras_tuner.src.engine import trial as trial_module
 
 import engine.distributed.security as security
 import engine.distributed.session as s
@@ -27,6 +24,7 @@ from engine.context import RunContext
 from engine.distributed.config import worker_timeout
 from engine.distributed.session import Session
 from engine.errors import RunError
+from engine.keras_tuner_internals import OracleClient, TrialStatus, protos, set_client_timeout
 
 HANDSHAKE_SECONDS = 20.0
 BEAT_SECONDS = 1.0
@@ -116,11 +114,11 @@ class Heartbeat:
                 return
 
 
-class WorkerOracle(oracle_client.OracleClient):
+class WorkerOracle(OracleClient):
     """keras-tuner's client to the chief's oracle, with heartbeats, a pause when idle and a trial record."""
 
     def __init__(self, oracle: Any, heartbeat: Heartbeat) -> None:
-        oracle_client.TIMEOUT = RPC_SECONDS
+        set_client_timeout(RPC_SECONDS)
         super().__init__(oracle)
         self.heartbeat = heartbeat
         self.stub = heartbeat.stub  # the heartbeat's channel, which it closes if the chief goes
@@ -134,9 +132,9 @@ class WorkerOracle(oracle_client.OracleClient):
 
     def create_trial(self, tuner_id: str) -> Any:
         trial = super().create_trial(tuner_id)
-        if trial.status == trial_module.TrialStatus.IDLE:
+        if trial.status == TrialStatus.IDLE:
             time.sleep(IDLE_SECONDS)  # the oracle waits on other workers' trials; keras-tuner asks again at once
-        elif trial.status == trial_module.TrialStatus.RUNNING:
+        elif trial.status == TrialStatus.RUNNING:
             self.trials[trial.trial_id] = trial
         return trial
 

@@ -15,10 +15,10 @@ from typing import Any
 import keras
 import tensorflow as tf
 
+from engine.atomic import save_model_atomic
 from engine.context import RunContext
 from engine.data import Split
 from engine.events_contract import EpochEnd
-from engine.training.callbacks import save_model_atomic
 from engine.training.loop import EpochLoop, LoopResult
 from engine.training.policy import BestEpoch, PlateauSchedule
 

@@ -11,6 +11,7 @@ from typing import Any
 
 import keras_tuner as kt
 
+from engine.atomic import save_model_atomic
 from engine.context import RunContext
 from engine.data import digits_split
 from engine.distributed.role import SearchRole, role_for
@@ -21,7 +22,6 @@ from engine.experiments.tune_report import SearchStopped, trial_row, trial_rows,
 from engine.experiments.tune_space import chosen, space_size
 from engine.experiments.tune_tuner import TUNER_FOLDER, ObservedHyperband
 from engine.runs import MODEL_FILE, RunStore
-from engine.training.callbacks import save_model_atomic
 
 
 def run(ctx: RunContext) -> dict[str, Any]:

@@ -1,20 +1,21 @@
 """A Hyperband tuner that reports every trial as run events and stops cleanly when asked."""
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import keras
 import keras_tuner as kt
 
-from engine.atomic import write_json_atomic
+from engine.atomic import save_weights_atomic, write_json_atomic
 from engine.context import RunContext
 from engine.data import Split
 from engine.distributed.role import SearchRole
 from engine.events_contract import TrialEnd, TrialStarted
+from engine.experiments.tune_hparams import write_trial_hparams
 from engine.experiments.tune_report import SearchStopped, trial_row
 from engine.experiments.tune_space import builder, chosen
 from engine.experiments.tune_trials import TrialTrainer
+from engine.keras_tuner_internals import build_config_path, build_hypermodel, checkpoint_path
 from engine.training import pipeline
 from engine.training.callbacks import EventsCallback
 
@@ -60,16 +61,16 @@ class ObservedHyperband(kt.Hyperband):
     def _run_on_engine_loop(self, trial: kt.engine.trial.Trial) -> keras.callbacks.History:
         """Train with the compiled loop; leave the checkpoint files keras-tuner's Hyperband reads.
 
-        Hyperband's `_build_hypermodel` loads a continuing trial's parent checkpoint, and its file
+        Hyperband's model builder (`build_hypermodel`) loads a continuing trial's parent checkpoint, and its file
         names are the ones Hyperband looks for when a later round continues this trial. It is called
         directly, not through `_try_build`: that one first clears Keras's session and runs Python's
         garbage collector, about 0.3 s a trial here, to free graphs that `fit` would leave behind; the
         compiled loops are kept on purpose (one per architecture), and a trial's model is small.
         """
-        model = self._build_hypermodel(trial.hyperparameters)
+        model = build_hypermodel(self, trial.hyperparameters)
         history = self.trainer.train(trial.trial_id, trial.hyperparameters.values, model)
-        save_weights_atomic(model, self._get_checkpoint_fname(trial.trial_id))
-        write_json_atomic(self._get_build_config_fname(trial.trial_id), model.get_build_config())
+        save_weights_atomic(model, checkpoint_path(self, trial.trial_id))
+        write_json_atomic(build_config_path(self, trial.trial_id), model.get_build_config())
         return history
 
     def _run_with_fit(self, trial: kt.engine.trial.Trial, *args: Any, **kwargs: Any) -> Any:
@@ -94,20 +95,6 @@ class ObservedHyperband(kt.Hyperband):
 
     def on_trial_end(self, trial: kt.engine.trial.Trial) -> None:
         super().on_trial_end(trial)
+        write_trial_hparams(self.ctx.run_dir, trial)
         self.ctx.events.emit(TrialEnd(**trial_row(trial)))
 
-
-def save_weights_atomic(model: keras.Model, path: str) -> None:
-    """Save weights under a temporary name, then rename: a resumed search never reads half a file.
-
-    Keras insists on the `.weights.h5` ending, so the temporary name keeps it.
-    """
-    folder, name = os.path.split(path)
-    temporary = os.path.join(folder, f".partial-{os.getpid()}-{name}")
-    try:
-        model.save_weights(temporary)
-        os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        raise

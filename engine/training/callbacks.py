@@ -8,6 +8,7 @@ from typing import Any
 
 import keras
 
+from engine.atomic import save_model_atomic
 from engine.context import StopFlag
 from engine.events import EventWriter
 from engine.events_contract import BatchProgress, EpochEnd
@@ -114,14 +115,6 @@ class PlateauCallback(keras.callbacks.Callback):
         new_rate = self.schedule.update(float(value), rate)
         if new_rate is not None:
             self.model.optimizer.learning_rate = new_rate
-
-
-def save_model_atomic(model: keras.Model, path: str | os.PathLike) -> None:
-    """Save a .keras file so that a reader never sees half of it."""
-    path = Path(path)
-    tmp = path.with_name(f".{path.stem}.partial.keras")  # Keras insists on the .keras suffix
-    model.save(tmp)
-    os.replace(tmp, path)
 
 
 def _learning_rate(model: keras.Model) -> float | None:

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import json
 from contextlib import asynccontextmanager
-from typing import AsyncIterator
+from typing import Any, AsyncIterator, Callable
 
 from textual.widgets import Input, ProgressBar, Static
 
-from tests.tui.fixtures.host import wait_until
+from tests.tui.fixtures.host import settle, wait_until
 from tui.app import TutorApp
 from tui.screens.lab import LabScreen
 from tui.screens.run_view import RunViewScreen
@@ -27,13 +27,16 @@ async def stopping_live_runs(app: TutorApp) -> AsyncIterator[None]:
 FINISH_BOUND = 3000  # pauses of 0.1 s: TensorFlow's import plus two tiny epochs, with room for a busy machine
 
 
+async def until(pilot: Any, condition: Callable[[], Any]) -> None:
+    """Wait on a real child run's progress: the shared wait, with room for TensorFlow's import and training."""
+    await wait_until(pilot, condition, tries=FINISH_BOUND, seconds=0.1)
+
+
 async def test_a_quick_base_run_launched_from_the_lab_finishes_with_its_curve_drawn_and_its_bars_honest(tutor_home):
     app = TutorApp(home=tutor_home)
     async with app.run_test(size=(120, 36)) as pilot, stopping_live_runs(app):
         app.open_lab("base", "plain")
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         lab = app.screen
         assert isinstance(lab, LabScreen) and lab.experiment_id == "base"
         await pilot.press("ctrl+t")  # the quick settings: two epochs on 60 images per digit
@@ -53,15 +56,13 @@ async def test_a_quick_base_run_launched_from_the_lab_finishes_with_its_curve_dr
             seen.append((len(state.epoch_seconds), epoch_bar.display, epoch_bar.progress, run_bar.progress))
             return state.finished
 
-        # wait for the run's own terminal event, read from its file, noting what the bars showed meanwhile
-        await wait_until(pilot, finished, tries=2 * FINISH_BOUND)
+        # the run's own terminal event, read from its file, noting what the bars showed meanwhile
+        await until(pilot, finished)
         assert state.status == "finished", (state.status, state.error, app.run_manager.log_tail(run_id)[-5:])
         loss = view.query_one("#loss-chart", CurveChart)
         title = view.query_one("#run-title", Static)
-        for _ in range(100):  # the view repaints at most a few times a second: wait for the final repaint
-            if view.drawn["curves"] == state.curves_version and "finished" in str(title.render()):
-                break
-            await pilot.pause(0.05)
+        # the view repaints at most a few times a second: wait for the final repaint
+        await wait_until(pilot, lambda: view.drawn["curves"] == state.curves_version and "finished" in str(title.render()))
         assert loss.plotted == {"train": 2, "val": 2}
         assert "finished" in str(title.render())
         # the default pipeline runs each short quick epoch as one compiled call: no step counts, so the
@@ -79,9 +80,7 @@ async def test_cancelling_a_training_run_from_its_view_keeps_its_best_checkpoint
     app = TutorApp(home=tutor_home)
     async with app.run_test(size=(120, 36)) as pilot, stopping_live_runs(app):
         app.open_lab("base", "plain")
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         lab = app.screen
         # a rate this small keeps the validation loss improving every epoch, so early stopping cannot end
         # the run before the cancel does: it trains for minutes
@@ -92,17 +91,11 @@ async def test_cancelling_a_training_run_from_its_view_keeps_its_best_checkpoint
         view = app.screen
         [run_id] = lab.launched
         state = app.run_manager.state(run_id)
-        for _ in range(FINISH_BOUND):  # wait for the first finished epoch (and so a checkpoint)
-            if state.history or state.finished:
-                break
-            await pilot.pause(0.1)
+        await until(pilot, lambda: state.history or state.finished)  # the first finished epoch (and so a checkpoint)
         assert state.history and not state.finished, (state.status, state.error)
         await pilot.press("c")
         await pilot.press("y")
-        for _ in range(FINISH_BOUND):
-            if state.finished:
-                break
-            await pilot.pause(0.1)
+        await until(pilot, lambda: state.finished)
         assert state.status == "cancelled"
         assert "cancelled" in str(view.query_one("#run-title", Static).render())
         assert (tutor_home / "runs" / run_id / "model.keras").is_file()

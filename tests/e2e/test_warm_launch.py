@@ -5,16 +5,15 @@ import json
 
 from textual.widgets import Static
 
-from tests.e2e.test_launch_from_lab import FINISH_BOUND, stopping_live_runs
+from tests.e2e.test_launch_from_lab import stopping_live_runs, until
+from tests.tui.fixtures.host import settle
 from tui.app import TutorApp
 from tui.screens.lab import LabScreen
 
 
 async def _launch_quick(app: TutorApp, pilot) -> str:
     app.open_lab("base", "plain")
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
+    await settle(pilot)
     lab = app.screen
     assert isinstance(lab, LabScreen)
     if not lab.query_one("#lab-quick").value:
@@ -27,30 +26,22 @@ async def _launch_quick(app: TutorApp, pilot) -> str:
     return lab.launched[-1]
 
 
-async def _until(pilot, condition) -> bool:
-    for _ in range(FINISH_BOUND):
-        if condition():
-            return True
-        await pilot.pause(0.1)
-    return condition()
-
-
 async def test_a_second_launch_from_the_app_runs_on_the_warm_spare_and_finishes(tutor_home, monkeypatch):
     monkeypatch.setenv("CH11_TUTOR_SPARE", "1")
     app = TutorApp(home=tutor_home)
     async with app.run_test(size=(120, 36)) as pilot, stopping_live_runs(app):
         manager = app.run_manager
         first = await _launch_quick(app, pilot)  # straight away: the spare is still warming up
-        assert await _until(pilot, lambda: manager.state(first).finished)
-        assert await _until(pilot, lambda: manager.spare is not None and manager.spare.ready())
+        await until(pilot, lambda: manager.state(first).finished)
+        await until(pilot, lambda: manager.spare is not None and manager.spare.ready())
         spare_pid = manager.spare.pid
         app.pop_screen()
         spare_line = app.screen.query_one("#lab-spare", Static)
-        assert await _until(pilot, lambda: str(spare_line.render()).startswith("spare ready"))  # once a second
+        await until(pilot, lambda: str(spare_line.render()).startswith("spare ready"))  # once a second
         second = await _launch_quick(app, pilot)
         assert manager.handles[second].process.pid == spare_pid  # the spare became this run
         state = manager.state(second)
-        assert await _until(pilot, lambda: state.finished)
+        await until(pilot, lambda: state.finished)
         assert state.status == "finished", (state.status, state.error, manager.log_tail(second)[-5:])
         results = [json.loads((tutor_home / "runs" / r / "result.json").read_text()) for r in (first, second)]
         assert [r["start"] for r in results] == ["cold", "warm"]

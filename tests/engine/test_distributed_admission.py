@@ -8,8 +8,6 @@ from concurrent import futures
 import grpc
 import keras_tuner as kt
 import pytest
-from keras_tuner.src import protos
-from keras_tuner.src.engine import trial as trial_module
 
 from engine.context import RunContext, StopFlag
 from engine.distributed import security
@@ -20,6 +18,7 @@ from engine.distributed.session import Session
 from engine.errors import ParamError
 from engine.events import EventWriter, read_events
 from engine.experiments.tune_space import choose
+from engine.keras_tuner_internals import Trial, TrialStatus, protos
 from engine.registry import resolve_spec
 
 TOKEN = "the-search-token"
@@ -69,7 +68,7 @@ def test_calls_without_the_token_are_refused_before_any_handler(served):
     request = protos.get_service().GetSpaceRequest()
     assert code_of(lambda: stub(address, None).GetSpace(request, timeout=10)) == grpc.StatusCode.UNAUTHENTICATED
     assert code_of(lambda: stub(address, "guessed").GetSpace(request, timeout=10)) == grpc.StatusCode.UNAUTHENTICATED
-    end = protos.get_service().EndTrialRequest(trial=trial_module.Trial(watch.oracle.get_space(), "x").to_proto())
+    end = protos.get_service().EndTrialRequest(trial=Trial(watch.oracle.get_space(), "x").to_proto())
     assert code_of(lambda: stub(address, None).EndTrial(end, timeout=10)) == grpc.StatusCode.UNAUTHENTICATED
     assert watch.unauthenticated == 3 and watch.oracle.trials == {}
     assert stub(address, TOKEN).GetSpace(request, timeout=10).hyperparameters  # the token opens the door
@@ -92,18 +91,18 @@ def test_a_non_finite_report_ends_that_trial_and_not_the_chief(served):
     trial_id = created.trial.trial_id
     update = protos.get_service().UpdateTrialRequest(trial_id=trial_id, metrics={"val_accuracy": math.nan}, step=0)
     answer = oracle_stub.UpdateTrial(update, timeout=10)
-    assert trial_module.TrialStatus.from_proto(answer.trial.status) == "STOPPED"  # the worker stops training it
+    assert TrialStatus.from_proto(answer.trial.status) == "STOPPED"  # the worker stops training it
     ended = watch.oracle.trials[trial_id]
     assert ended.status == "FAILED" and "val_accuracy is nan, not a finite number" in ended.message
     assert watch.report()["bad_reports"] and "refused a report from worker 1" in watch.report()["bad_reports"][0]
     # its later end-of-trial report changes nothing, and the search goes on with another worker
-    finished = trial_module.Trial.from_proto(created.trial)
+    finished = Trial.from_proto(created.trial)
     finished.status, finished.score = "COMPLETED", 0.9
     oracle_stub.EndTrial(protos.get_service().EndTrialRequest(trial=finished.to_proto()), timeout=10)
     assert watch.oracle.trials[trial_id].status == "FAILED"
     join(watch, params, "worker-2")
     again = oracle_stub.CreateTrial(protos.get_service().CreateTrialRequest(tuner_id="worker-2"), timeout=10)
-    assert trial_module.TrialStatus.from_proto(again.trial.status) == "RUNNING"
+    assert TrialStatus.from_proto(again.trial.status) == "RUNNING"
 
 
 def test_an_infinite_score_at_the_end_fails_the_trial(served):
@@ -111,7 +110,7 @@ def test_an_infinite_score_at_the_end_fails_the_trial(served):
     oracle_stub = stub(address, TOKEN)
     join(watch, params, "worker-1")
     created = oracle_stub.CreateTrial(protos.get_service().CreateTrialRequest(tuner_id="worker-1"), timeout=10)
-    trial = trial_module.Trial.from_proto(created.trial)
+    trial = Trial.from_proto(created.trial)
     trial.status, trial.score = "COMPLETED", math.inf
     oracle_stub.EndTrial(protos.get_service().EndTrialRequest(trial=trial.to_proto()), timeout=10)
     ended = watch.oracle.trials[trial.trial_id]
@@ -121,7 +120,7 @@ def test_an_infinite_score_at_the_end_fails_the_trial(served):
 def test_a_report_on_a_trial_never_handed_out_is_refused(served):
     watch, params, address = served
     join(watch, params, "worker-1")
-    made_up = trial_module.Trial(watch.oracle.get_space(), trial_id="99", status="COMPLETED")
+    made_up = Trial(watch.oracle.get_space(), trial_id="99", status="COMPLETED")
     made_up.score = 1.0
     request = protos.get_service().EndTrialRequest(trial=made_up.to_proto())
     assert code_of(lambda: stub(address, TOKEN).EndTrial(request, timeout=10)) == grpc.StatusCode.INVALID_ARGUMENT

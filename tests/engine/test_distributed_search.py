@@ -165,7 +165,8 @@ def self_signed(folder: Path) -> tuple[Path, Path]:
 
 def test_over_tls_only_a_worker_with_the_token_gets_in_and_finishes_the_search(search):
     import grpc
-    from keras_tuner.src import protos
+
+    from engine.keras_tuner_internals import protos
 
     cert, key = self_signed(search.home)
     search.chief("--tls-cert", str(cert), "--tls-key", str(key))

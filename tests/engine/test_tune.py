@@ -9,9 +9,11 @@ import pytest
 
 from engine.events import read_events
 from engine.execute import execute
+from engine.experiments.tune_hparams import HPARAMS_FOLDER
 from engine.experiments.tune_report import trial_row
 from engine.registry import resolve_spec
 from engine.runs import STOP, RunStore
+from tests.engine.test_tune_hparams import read_trial
 
 SMALL = {"max_epochs": 10, "subset": 40}  # seed-space: three trials of two epochs on 200 images
 
@@ -44,6 +46,14 @@ def test_search_reports_each_trial_and_says_the_small_space_ran_out(search):
     assert (path / "tuner" / "oracle.json").is_file()
     checkpoints = list((path / "tuner").rglob("*.weights.h5"))
     assert len(checkpoints) == 3 and not [c for c in checkpoints if c.name.startswith(".partial-")]
+
+
+def test_every_trial_is_in_tensorboards_hparams_logs_with_its_score(search):
+    _, path, _ = search
+    result = json.loads((path / "result.json").read_text())
+    for trial in result["trials"]:
+        hparams, score = read_trial(path / HPARAMS_FOLDER / f"trial_{trial['trial']}")
+        assert hparams == trial["hyperparameters"] and score == pytest.approx(trial["score"])
 
 
 def test_best_model_is_retrained_tested_and_saved_for_transfer(search):

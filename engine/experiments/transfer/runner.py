@@ -5,6 +5,7 @@ from typing import Any
 
 import keras
 
+from engine.atomic import save_model_atomic
 from engine.context import RunContext
 from engine.errors import RunError
 from engine.experiments.transfer.data import transfer_data
@@ -12,7 +13,6 @@ from engine.experiments.transfer.source import Source, find_source
 from engine.experiments.transfer.suite import run_suite
 from engine.experiments.transfer.variants import run_variant, variant_name
 from engine.runs import MODEL_FILE
-from engine.training.callbacks import save_model_atomic
 
 
 def load_source_model(source: Source) -> keras.Model:
