@@ -23,3 +23,13 @@ def test_kept_columns_never_narrow_while_others_can():
 def test_kept_columns_give_way_when_nothing_else_can():
     widths = fit_widths([12, 12, 12, 12], available=30, keep=[0, 1, 2, 3])
     assert widths == [MIN_WIDTH] * 4  # below the floor nothing narrows further: the table scrolls
+
+
+def test_a_floor_keeps_a_header_word_whole_while_the_others_give_way():
+    # without floors the two wide columns share one cap; a floor of 24 holds while the other gives way
+    assert fit_widths([30, 30, 5], available=47) == [18, 18, 5]
+    assert fit_widths([30, 30, 5], available=47, floors=[24, 0, 0]) == [24, 12, 5]
+
+
+def test_floors_that_cannot_all_fit_are_dropped():
+    assert fit_widths([30, 30, 5], available=47, floors=[30, 30, 0]) == [18, 18, 5]

@@ -111,7 +111,7 @@ class RunsScreen(Screen):
         Binding("v", "compare", "Compare"),
         Binding("s", "sort", "Sort"),
         Binding("S", "reverse", "Reverse", show=False),
-        Binding("e", "export", "Export CSV"),
+        Binding("e", "export", "CSV"),
         Binding("delete,d", "delete", "Delete"),
         Binding("f5", "reload", "Reload"),
     ]

@@ -61,7 +61,8 @@ class EventTable(DataTable):
         texts = [[format_cell(v) for v in row[: len(columns)]] + [""] * (len(columns) - len(row)) for row in rows]
         natural = [max([cell_len(c)] + [cell_len(r[i]) for r in texts]) for i, c in enumerate(columns)]
         keep = [i for i, w in enumerate(natural) if w <= SHORT_CELL]
-        widths = fit_widths(natural, width, padding=2 * self.cell_padding, keep=keep)
+        floors = [max(cell_len(word) for word in c.split() or [""]) for c in columns]  # header words stay whole
+        widths = fit_widths(natural, width, padding=2 * self.cell_padding, keep=keep, floors=floors)
         self.clear(columns=True)
         for column, column_width in zip(columns, widths):
             self.add_column(column, width=column_width)
