@@ -24,7 +24,8 @@ class RunState:
     phase: str = ""
     phase_detail: str = ""
     metrics: dict[str, float] = field(default_factory=dict)  # latest, from epoch_end or progress
-    epoch: int = 0  # the epoch in progress (absolute, 1-based)
+    epoch: int = 0  # the epoch in progress, or the one just ended (absolute, 1-based)
+    epoch_ended: bool = False  # whether `epoch` has ended (its epoch_end came, no progress since)
     epochs: int = 0
     step: int = 0
     steps: int = 0
@@ -102,7 +103,7 @@ class RunState:
         epoch, step = _int(event.get("epoch"), self.epoch), _int(event.get("step"), self.step)
         if self.epoch_started is None:
             self.epoch_started, self.clock_step = self.last_time, step
-        self.epoch = epoch
+        self.epoch, self.epoch_ended = epoch, False
         self.epochs = _int(event.get("epochs"), self.epochs)
         self.step = _int(event.get("step"), self.step)
         self.steps = _int(event.get("steps"), self.steps)
@@ -110,7 +111,7 @@ class RunState:
         self.metrics.update(_numbers(event.get("metrics")))
 
     def _on_epoch_end(self, event: dict[str, Any]) -> None:
-        self.epoch = _int(event.get("epoch"), self.epoch)
+        self.epoch, self.epoch_ended = _int(event.get("epoch"), self.epoch), True
         self.epochs = _int(event.get("epochs"), self.epochs)
         self.step = self.steps
         self.series = str(event.get("series") or event.get("trial") or "")
@@ -140,6 +141,10 @@ class RunState:
                               "hyperparameters": dict(event.get("hyperparameters") or {}),
                               "index": event.get("index"), "epochs": event.get("epochs"),
                               "status": "running", "score": None, "best_epoch": None, "message": ""}
+        # the bars follow the new trial: a Hyperband trial resumes with its first epochs done
+        self.epoch, self.step = _int(event.get("initial_epoch"), 0), 0
+        self.epoch_ended = self.epoch > 0
+        self.epochs = _int(event.get("epochs"), self.epochs)
         index = event.get("index")  # a search's trial count is not known ahead (Hyperband decides as it goes)
         self.phase = f"trial {index} ({trial})" if index else f"trial {trial}"
         self.phase_detail = ", ".join(f"{k}={v}" for k, v in self.trials[trial]["hyperparameters"].items())
@@ -162,6 +167,15 @@ class RunState:
         self.phase = self.status
         self.phase_detail = self.error or _describe_summary(self.summary)
 
+    @property
+    def reports_steps(self) -> bool:
+        """Whether the run reports steps within its epochs (batch_progress with a step count).
+
+        The compiled loop runs an epoch of up to a few hundred steps as one call and says nothing
+        until it ends: such a run's progress can only be shown in whole epochs.
+        """
+        return self.steps > 0
+
     def epoch_eta(self) -> float | None:
         """Seconds left in the current epoch, from the pace of its steps so far."""
         if not (self.steps and self.step and self.epoch_started is not None and self.last_time is not None):
@@ -181,8 +195,8 @@ class RunState:
         return max(0, self.epochs - self.epoch) * mean + (self.epoch_eta() or 0.0)
 
     def epoch_fraction(self) -> float:
-        """How much of the current epoch is done, 0 to 1."""
-        if self.finished:
+        """How much of the current epoch is done, 0 to 1 (an ended epoch is done, step counts or not)."""
+        if self.finished or self.epoch_ended:
             return 1.0
         if self.steps:
             return min(1.0, self.step / self.steps)

@@ -5,7 +5,7 @@ import json
 from contextlib import asynccontextmanager
 from typing import Any, AsyncIterator, Callable
 
-from textual.widgets import Input, Static
+from textual.widgets import Input, ProgressBar, Static
 
 from tests.tui.fixtures.host import settle, wait_until
 from tui.app import TutorApp
@@ -32,7 +32,7 @@ async def until(pilot: Any, condition: Callable[[], Any]) -> None:
     await wait_until(pilot, condition, tries=FINISH_BOUND, seconds=0.1)
 
 
-async def test_a_quick_base_run_launched_from_the_lab_finishes_with_its_curve_drawn(tutor_home):
+async def test_a_quick_base_run_launched_from_the_lab_finishes_with_its_curve_drawn_and_its_bars_honest(tutor_home):
     app = TutorApp(home=tutor_home)
     async with app.run_test(size=(120, 36)) as pilot, stopping_live_runs(app):
         app.open_lab("base", "plain")
@@ -49,7 +49,15 @@ async def test_a_quick_base_run_launched_from_the_lab_finishes_with_its_curve_dr
         assert view.run_id == run_id
         state = app.run_manager.state(run_id)
         assert run_id in app.run_manager.live_runs()
-        await until(pilot, lambda: state.finished)  # the run's own terminal event, read from its file
+        epoch_bar, run_bar = view.query_one("#epoch-bar", ProgressBar), view.query_one("#run-bar", ProgressBar)
+        seen: list[tuple[int, bool, float, float]] = []  # epochs ended, epoch bar shown, its progress, run bar
+
+        def finished() -> bool:
+            seen.append((len(state.epoch_seconds), epoch_bar.display, epoch_bar.progress, run_bar.progress))
+            return state.finished
+
+        # the run's own terminal event, read from its file, noting what the bars showed meanwhile
+        await until(pilot, finished)
         assert state.status == "finished", (state.status, state.error, app.run_manager.log_tail(run_id)[-5:])
         loss = view.query_one("#loss-chart", CurveChart)
         title = view.query_one("#run-title", Static)
@@ -57,6 +65,12 @@ async def test_a_quick_base_run_launched_from_the_lab_finishes_with_its_curve_dr
         await wait_until(pilot, lambda: view.drawn["curves"] == state.curves_version and "finished" in str(title.render()))
         assert loss.plotted == {"train": 2, "val": 2}
         assert "finished" in str(title.render())
+        # the default pipeline runs each short quick epoch as one compiled call: no step counts, so the
+        # epoch bar is hidden rather than sitting at 0%, and the run bar moves by whole epochs
+        assert not state.reports_steps and not epoch_bar.display
+        assert all(not shown or progress > 0 for ended, shown, progress, _ in seen if ended)
+        runs = [progress for *_, progress in seen] + [run_bar.progress]
+        assert runs == sorted(runs) and run_bar.progress == 1.0
         spec = json.loads((tutor_home / "runs" / run_id / "spec.json").read_text())
         assert spec["quick"] is True and spec["params"]["epochs"] == 2
         assert app.run_manager.live_runs() == []

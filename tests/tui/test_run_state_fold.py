@@ -79,7 +79,8 @@ def test_epoch_eta_from_the_pace_of_the_steps():
 
 def test_epoch_fraction_without_step_counts():
     assert RunState("r").epoch_fraction() == 0.0
-    assert RunState("r", epoch=1).epoch_fraction() == 0.0
+    assert RunState("r", epoch=1).epoch_fraction() == 0.0  # in progress, nothing reported yet
+    assert RunState("r", epoch=1, epoch_ended=True).epoch_fraction() == 1.0
     assert RunState("r", epoch=1, step=3).epoch_fraction() == 1.0
     assert RunState("r", steps=4, step=9).epoch_fraction() == 1.0  # never past the end
     assert RunState("r", status="died").epoch_fraction() == 1.0
@@ -146,3 +147,47 @@ def test_tables_by_name_and_their_version():
 
 def test_every_event_is_counted():
     assert fed({"type": "phase", "time": 1}, {"type": "x"}, {"type": "phase", "time": 2}).events_seen == 3
+
+
+def compiled_epochs(count: int, of: int) -> RunState:
+    """A run on the compiled loop with short epochs: epoch_end events and no batch_progress at all."""
+    return fed({"type": "run_started", "time": 0.0, "experiment": "base", "preset": "plain"},
+               {"type": "phase", "time": 1.0, "name": "training"},
+               *({"type": "epoch_end", "time": 1.0 + 2 * n, "epoch": n, "epochs": of, "seconds": 2.0,
+                  "metrics": {"loss": 1.0 / n}} for n in range(1, count + 1)))
+
+
+def test_without_batch_progress_the_run_moves_by_whole_epochs_and_shows_no_epoch_bar():
+    before = compiled_epochs(0, 4)
+    assert not before.reports_steps and before.run_fraction() == 0.0
+    state = compiled_epochs(1, 4)
+    assert not state.reports_steps  # no step counts: the view hides the epoch bar and its ETA
+    assert state.epoch_ended and state.epoch_fraction() == 1.0
+    assert state.run_fraction() == 0.25  # the ended epoch counts as done
+    assert state.epoch_eta() is None and state.run_eta() == 3 * 2.0
+    later = compiled_epochs(3, 4)
+    assert later.run_fraction() == 0.75 and later.run_eta() == 2.0
+    assert compiled_epochs(4, 4).run_fraction() == 1.0
+
+
+def test_batch_progress_shows_steps_and_reopens_the_epoch():
+    state = compiled_epochs(1, 4)
+    unchecked(state, [{"type": "batch_progress", "time": 4.0, "epoch": 2, "step": 256, "steps": 1024, "epochs": 4}])
+    assert state.reports_steps and not state.epoch_ended
+    assert state.epoch_fraction() == 0.25 and state.run_fraction() == pytest.approx(1.25 / 4)
+    unchecked(state, [{"type": "epoch_end", "time": 5.0, "epoch": 2, "epochs": 4, "seconds": 2.0, "metrics": {}}])
+    assert state.reports_steps and state.epoch_ended and state.run_fraction() == 0.5
+    assert RunState("r", steps=1).reports_steps and not RunState("r", step=3).reports_steps
+
+
+def test_a_new_trial_starts_its_own_epochs():
+    state = compiled_epochs(3, 3)
+    unchecked(state, [{"type": "trial_started", "time": 9.0, "trial": "0002", "hyperparameters": {}, "epochs": 6}])
+    assert (state.epoch, state.epochs, state.step, state.epoch_ended) == (0, 6, 0, False)
+    assert state.run_fraction() == 0.0 and state.epoch_fraction() == 0.0
+    unchecked(state, [{"type": "trial_started", "time": 10.0, "trial": "0003", "hyperparameters": {},
+                       "initial_epoch": 2, "epochs": 4}])
+    assert (state.epoch, state.epochs, state.epoch_ended) == (2, 4, True)  # resumes with two epochs done
+    assert state.run_fraction() == 0.5
+    unchecked(state, [{"type": "trial_started", "time": 11.0, "trial": "0004", "hyperparameters": {}}])
+    assert state.epochs == 4  # a trial that does not say its epochs keeps the count

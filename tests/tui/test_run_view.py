@@ -15,7 +15,7 @@ from fixtures.host import (
     recorded_events,
     wait_until,
 )
-from textual.widgets import DataTable, Log, Static
+from textual.widgets import DataTable, Log, ProgressBar, Static
 
 from tui.run_manager import RunUpdated
 from tui.screens.run_view import RunViewScreen
@@ -68,6 +68,27 @@ async def test_live_events_update_the_view_and_bad_lines_are_counted(tutor_home)
             await wait_until(pilot, lambda: view.query_one("#loss-chart", CurveChart).plotted == {"train": 6, "val": 6})
             assert "finished" in text(view, "#run-title")
             assert manager.live_runs() == []
+
+
+async def test_epochs_without_step_counts_hide_the_epoch_bar_and_move_the_run_bar(tutor_home):
+    with live_run(tutor_home, "live-base-plain-0002", PLAIN) as folder:
+        app = HostApp(lambda: RunViewScreen("live-base-plain-0002"), tutor_home)
+        recorded = events_of(PLAIN)  # the compiled loop's short epochs: no batch_progress at all
+        async with app.run_test(size=(80, 24)) as pilot:
+            view = app.screen
+            epoch_bar, run_bar = view.query_one("#epoch-bar", ProgressBar), view.query_one("#run-bar", ProgressBar)
+            append(folder, *recorded[:9])  # two of six epochs ended
+            app.run_manager.poll()
+            await wait_until(pilot, lambda: run_bar.progress == 2 / 6)
+            assert not epoch_bar.display and not view.query_one("#epoch-label", Static).display
+            assert epoch_bar.region.width == 0 and run_bar.region.width > 40  # the run bar takes the line
+            assert text(view, "#run-label").startswith("run ETA")
+            last = recorded_events(PLAIN, "epoch_end")[1]
+            append(folder, {"type": "batch_progress", "time": last["time"] + 1, "epoch": 3, "step": 5, "steps": 20,
+                            "epochs": 6, "metrics": {}})
+            app.run_manager.poll()
+            await wait_until(pilot, lambda: epoch_bar.display and epoch_bar.progress == 0.25)
+            assert view.query_one("#epoch-label", Static).display and run_bar.progress == 2.25 / 6
 
 
 async def test_a_burst_of_events_costs_few_chart_redraws(tutor_home):

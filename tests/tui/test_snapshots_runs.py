@@ -48,6 +48,15 @@ def test_run_view_of_a_run_in_the_middle_of_an_epoch(snap_compare, tutor_home, s
 
 
 @pytest.mark.parametrize("size", SIZES)
+def test_run_view_of_a_run_between_short_epochs(snap_compare, tutor_home, size):
+    recorded = events_of(PLAIN)[:9]  # two of six epochs on the compiled loop, which sent no batch_progress
+    with live_run(tutor_home, "20261129-130500-base-plain-22fe", PLAIN) as folder:
+        append(folder, *recorded)
+        assert snap_compare(HostApp(lambda: RunViewScreen("20261129-130500-base-plain-22fe"), tutor_home),
+                            terminal_size=size, run_before=_settled_view)
+
+
+@pytest.mark.parametrize("size", SIZES)
 def test_run_view_trials_of_a_search(snap_compare, tutor_home, size):
     copy_runs(tutor_home, TUNE)
 

@@ -133,7 +133,11 @@ class RunViewScreen(Screen):
         series = f" [{state.series}]" if state.series else ""
         numbers = [f"{SHORT_METRICS.get(k, k)} {v:.4f}" for k, v in state.metrics.items() if k in SHORT_METRICS]
         self.query_one("#run-metrics", Static).update(pack([epoch + series, *numbers], self.size.width or 80))
-        self.query_one("#epoch-bar", ProgressBar).update(progress=state.epoch_fraction())
+        # Without step counts (short epochs on the compiled loop) an epoch bar could only sit empty
+        # and jump to full: it is hidden, and the run bar moves by whole epochs.
+        epoch_bar = self.query_one("#epoch-bar", ProgressBar)
+        epoch_bar.display = self.query_one("#epoch-label", Static).display = state.reports_steps
+        epoch_bar.update(progress=state.epoch_fraction())
         self.query_one("#run-bar", ProgressBar).update(progress=state.run_fraction())
         if state.finished != self._ended:
             self._ended = state.finished
