@@ -18,6 +18,7 @@ from engine.run_id import check_run_id
 from engine.run_index import human_size
 from engine.run_table import WIDE_FROM, columns_for
 from engine.runs import LOG, STATUSES, RunStore
+from engine.text_format import percent
 
 EPILOG = """examples:
   ch11-tutor run base --preset batchnorm
@@ -220,8 +221,8 @@ def cmd_show(args: argparse.Namespace, extra: list[str]) -> int:
     if row.problem:
         console.print(f"problem: {row.problem}")
     console.print("params: " + ", ".join(f"{k}={v}" for k, v in row.params.items()))
-    console.print(f"test accuracy {_pct(row.test_accuracy)}, best validation accuracy "
-                  f"{_pct(row.best_val_accuracy)}, {row.epochs or 0} epochs, {row.seconds or 0:.1f}s")
+    console.print(f"test accuracy {percent(row.test_accuracy)}, best validation accuracy "
+                  f"{percent(row.best_val_accuracy)}, {row.epochs or 0} epochs, {row.seconds or 0:.1f}s")
     for series, curve in history.items():
         table = Table(title=f"history {series}".strip())
         columns = ["epoch"] + [c for c in curve if c != "epoch"]
@@ -332,10 +333,6 @@ def _row_json(row: Any) -> dict[str, Any]:
             "best_val_accuracy": row.best_val_accuracy, "test_accuracy": row.test_accuracy,
             "epochs": row.epochs, "seconds": row.seconds, "seconds_per_epoch": row.seconds_per_epoch,
             "problem": row.problem, "path": str(row.path), "size_bytes": row.size_bytes}
-
-
-def _pct(value: float | None) -> str:
-    return f"{value:.2%}" if isinstance(value, (int, float)) else ""
 
 
 def _num(value: Any) -> str:

@@ -165,13 +165,16 @@ def history_from_events(events: Iterable[dict[str, Any]]) -> dict[str, dict[str,
     """
     curves: dict[str, dict[str, list]] = {}
     for event in events:
-        if event.get("type") != "epoch_end":
-            continue
-        series = str(event.get("series") or event.get("trial") or "")
-        curve = curves.setdefault(series, {"epoch": []})
-        curve["epoch"].append(event.get("epoch"))
-        metrics = event.get("metrics") or {}
-        for name in set(metrics) | (set(curve) - {"epoch"}):
-            column = curve.setdefault(name, [None] * (len(curve["epoch"]) - 1))
-            column.append(metrics.get(name))
+        if event.get("type") == "epoch_end":
+            add_epoch(curves, str(event.get("series") or event.get("trial") or ""), event.get("epoch"),
+                      event.get("metrics") or {})
     return curves
+
+
+def add_epoch(curves: dict[str, dict[str, list]], series: str, epoch: Any, metrics: dict[str, Any]) -> None:
+    """Append one epoch to a series' curves; a metric missing on either side is None, so columns stay aligned."""
+    curve = curves.setdefault(series, {"epoch": []})
+    curve["epoch"].append(epoch)
+    for name in set(metrics) | (set(curve) - {"epoch"}):
+        column = curve.setdefault(name, [None] * (len(curve["epoch"]) - 1))
+        column.append(metrics.get(name))

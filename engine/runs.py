@@ -54,11 +54,14 @@ class RunSummary:
     @property
     def seconds_per_epoch(self) -> float | None:
         """Seconds per epoch as the run measured them, else wall seconds over epochs."""
-        if self.measured_seconds_per_epoch is not None:
-            return self.measured_seconds_per_epoch
-        if self.seconds and self.epochs:
-            return self.seconds / self.epochs
-        return None
+        return seconds_per_epoch(self.measured_seconds_per_epoch, self.seconds, self.epochs)
+
+
+def seconds_per_epoch(measured: float | None, seconds: float | None, epochs: int | None) -> float | None:
+    """The run's own training seconds per epoch when it measured them, else wall seconds over epochs."""
+    if measured is not None:
+        return measured
+    return seconds / epochs if seconds and epochs else None
 
 
 def new_run_id(spec: RunSpec) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
+from engine.events import add_epoch
 from engine.events_contract import TERMINAL_TYPES, problem
 from engine.run_status import is_ended
 
@@ -120,11 +121,7 @@ class RunState:
         if isinstance(seconds, (int, float)):
             self.epoch_seconds.append(float(seconds))
         self.epoch_started, self.clock_step = self.last_time, 0
-        curve = self.history.setdefault(self.series, {"epoch": []})
-        curve["epoch"].append(self.epoch)
-        for name in set(metrics) | (set(curve) - {"epoch"}):
-            column = curve.setdefault(name, [None] * (len(curve["epoch"]) - 1))
-            column.append(metrics.get(name))
+        add_epoch(self.history, self.series, self.epoch, metrics)
         self.curves_version += 1
 
     def _on_table(self, event: dict[str, Any]) -> None:

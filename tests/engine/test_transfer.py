@@ -12,6 +12,7 @@ from engine.events import read_events
 from engine.execute import execute
 from engine.registry import resolve_spec
 from engine.runs import RunStore
+from engine.text_format import percent
 
 
 @pytest.fixture(scope="module")
@@ -78,13 +79,11 @@ def test_suite_runs_every_variant_and_fills_one_table(source):
     assert any(row[0] == "book: frozen-5" and row[1] == "64.02%" for row in final)
     series = {e["series"] for e in events if e["type"] == "epoch_end"}
     assert series == {f"{name} · seed 42" for name in VARIANTS}
-    from engine.experiments.transfer.suite import _pct
-
     shown = {row[0]: row[1] for row in final}
     for name in VARIANTS:  # each variant's figure is its one seed's measured accuracy, shown in the table
         measured_accuracy = result["runs"][name][0]["test_accuracy"]
         assert result["variants"][name]["test_accuracy"] == measured_accuracy
-        assert shown[name] == _pct(measured_accuracy)
+        assert shown[name] == percent(measured_accuracy)
     assert len(result["verdicts"]) == len(VARIANTS) - 1
     frozen, cached = result["runs"]["frozen-4"][0], result["runs"]["cached-4"][0]
     for key in ("cache_seconds", "train_seconds", "seconds_per_epoch", "frozen_seconds_per_epoch",

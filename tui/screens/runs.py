@@ -21,7 +21,8 @@ from engine.paths import tutor_home
 from engine.run_cleanup import delete, refuse_running
 from engine.run_index import human_size
 from engine.run_table import CORE_COLUMNS, WIDE_COLUMNS, columns_for, short_ids
-from engine.runs import RunStore, RunSummary
+from engine.runs import RunStore, RunSummary, seconds_per_epoch
+from engine.text_format import percent
 from tui.fit import fit_widths
 from tui.host import run_host
 from tui.run_manager import RunUpdated, describe_seconds
@@ -58,9 +59,7 @@ class Row:
     @property
     def seconds_per_epoch(self) -> float | None:
         """Training seconds per epoch as the run measured them, else wall time over epochs."""
-        if self.train_seconds_per_epoch is not None:
-            return self.train_seconds_per_epoch
-        return self.seconds / self.epochs if self.seconds and self.epochs else None
+        return seconds_per_epoch(self.train_seconds_per_epoch, self.seconds, self.epochs)
 
     def sort_value(self, column: str) -> Any:
         """A key that sorts unknown values last."""
@@ -73,7 +72,7 @@ class Row:
     def cells(self, short: str | None = None) -> dict[str, str]:
         """The row's table cells by column, without the selection mark (`short`: its short id)."""
         return {"run": short or self.run_id, "experiment": self.experiment, "preset": self.preset,
-                "status": self.status, "best val": _pct(self.best_val), "test acc": _pct(self.test_acc),
+                "status": self.status, "best val": percent(self.best_val, "–"), "test acc": percent(self.test_acc, "–"),
                 "epochs": "–" if self.epochs is None else str(self.epochs), "time": describe_seconds(self.seconds),
                 "s/epoch": "–" if self.seconds_per_epoch is None else f"{self.seconds_per_epoch:.2f}",
                 "size": human_size(self.size_bytes) or "–"}
@@ -377,10 +376,6 @@ class RunsScreen(Screen):
 
     def _say(self, text: str) -> None:
         self.query_one("#runs-message", Static).update(text)
-
-
-def _pct(value: float | None) -> str:
-    return "–" if value is None else f"{value:.2%}"
 
 
 def _raw(value: Any) -> str:

@@ -12,6 +12,7 @@ from engine.data import Mnist
 from engine.events_contract import Table
 from engine.experiments.transfer.data import transfer_data
 from engine.experiments.transfer.variants import run_variant
+from engine.text_format import percent
 
 TABLE = "transfer-suite"
 COLUMNS = ["variant", "test accuracy", "± std", "best val accuracy", "epochs", "train s", "ms/epoch",
@@ -70,12 +71,12 @@ def table(runs: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
         if not results:
             continue
         row = aggregate(results)
-        rows.append([name, _pct(row["test_accuracy"]), _pct(row["test_accuracy_std"]),
-                     _pct(row["best_val_accuracy"]), _num(row["epochs"], 0), _num(row["train_seconds"], 2),
+        rows.append([name, percent(row["test_accuracy"]), percent(row["test_accuracy_std"]),
+                     percent(row["best_val_accuracy"]), _num(row["epochs"], 0), _num(row["train_seconds"], 2),
                      _num(None if row["seconds_per_epoch"] is None else row["seconds_per_epoch"] * 1000, 2),
                      "" if row["speedup_per_epoch"] is None else f"{row['speedup_per_epoch']:.1f}×", row["seeds"]])
     for name, accuracy in PUBLISHED.items():
-        rows.append([f"book: {name}", _pct(accuracy), "", "", "", "", "", "", 1])
+        rows.append([f"book: {name}", percent(accuracy), "", "", "", "", "", "", 1])
     return {"name": TABLE, "title": f"Transfer to digits 5–9: mean over seeds (book rows: {PUBLISHED_SOURCE})",
             "columns": COLUMNS, "rows": rows}
 
@@ -84,12 +85,8 @@ def verdict(name: str, row: dict[str, Any], scratch: float) -> str:
     """One honest sentence: did reusing layers beat training from scratch?"""
     gap = (row["test_accuracy"] - scratch) * 100
     if gap > 0:
-        return f"{name} beat scratch by {gap:.1f} points ({_pct(row['test_accuracy'])} vs {_pct(scratch)})."
-    return f"{name} did not beat scratch ({_pct(row['test_accuracy'])} vs {_pct(scratch)}): transfer did not help here."
-
-
-def _pct(value: float | None) -> str:
-    return "" if value is None else f"{value * 100:.2f}%"
+        return f"{name} beat scratch by {gap:.1f} points ({percent(row['test_accuracy'])} vs {percent(scratch)})."
+    return f"{name} did not beat scratch ({percent(row['test_accuracy'])} vs {percent(scratch)}): transfer did not help here."
 
 
 def _num(value: float | None, digits: int) -> str:
