@@ -112,7 +112,7 @@ class RunsScreen(Screen):
         Binding("S", "reverse", "Reverse", show=False),
         Binding("e", "export", "CSV"),
         Binding("delete,d", "delete", "Delete"),
-        Binding("f5", "reload", "Reload"),
+        Binding("f5", "reload", "Reload", show=False),
     ]
 
     def __init__(self, home: str | None = None) -> None:
@@ -174,7 +174,7 @@ class RunsScreen(Screen):
         running = sum(row.status == "running" for row in message.rows)
         total = human_size(sum(row.size_bytes or 0 for row in message.rows))
         self._say(f"{len(self.rows)} runs, {total} on disk" + (f", {running} running (followed live)" if running else "")
-                  + ". Space selects runs, v overlays their validation curves, e exports CSV, d deletes.")
+                  + ". Space selects runs, v overlays their validation curves, e exports CSV, d deletes, f5 reloads.")
 
     def on_resize(self) -> None:
         if self.rows:
