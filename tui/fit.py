@@ -25,7 +25,8 @@ def fit_widths(natural: Sequence[int], available: int, padding: int = 2, keep: S
     if not flexible or fixed + sum(min(widths[i], MIN_WIDTH) for i in flexible) > room:
         flexible, fixed = list(range(len(widths))), 0  # the kept columns must give way too
     lows = [min(widths[i], floors[i]) if i < len(floors) else 0 for i in flexible]
-    if sum(max(low, MIN_WIDTH) for low in lows) > room - fixed:
+    # the narrowest the cap can make them, as _cap measures it: a column already under MIN_WIDTH stays so
+    if sum(max(min(widths[i], MIN_WIDTH), low) for i, low in zip(flexible, lows)) > room - fixed:
         lows = [0] * len(flexible)  # the floors do not fit together: words must break
     cap = _cap([widths[i] for i in flexible], lows, room - fixed)
     narrowed = {i: max(min(widths[i], cap), low) for i, low in zip(flexible, lows)}

@@ -8,7 +8,7 @@ import sys
 from engine.atomic import write_json_atomic
 from engine.events import EventTail, EventWriter, history_from_events, read_events
 from engine.registry import resolve_spec
-from engine.runs import EVENTS, PROCESS, RESULT, SPEC, RunStore
+from engine.runs import EVENTS, PROCESS, RESULT, SPEC, RunStore, seconds_per_epoch
 
 
 def test_tail_returns_only_complete_new_lines_and_counts_bad_ones(tmp_path):
@@ -89,3 +89,10 @@ def test_run_ids_resolve_by_unique_prefix_or_suffix(tutor_home):
     assert store.path_of(path.name[-4:]) == path
     with pytest.raises(RunError, match="No run 'zzz'"):
         store.path_of("zzz")
+
+
+def test_seconds_per_epoch_needs_both_the_time_and_the_epochs():
+    assert seconds_per_epoch(0.25, 10.0, 4) == 0.25  # the run's own figure wins
+    assert seconds_per_epoch(None, 10.0, 4) == 2.5
+    assert seconds_per_epoch(None, 10.0, None) is None and seconds_per_epoch(None, None, 4) is None
+    assert seconds_per_epoch(None, 0.0, 4) is None and seconds_per_epoch(None, 10.0, 0) is None

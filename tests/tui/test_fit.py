@@ -33,3 +33,8 @@ def test_a_floor_keeps_a_header_word_whole_while_the_others_give_way():
 
 def test_floors_that_cannot_all_fit_are_dropped():
     assert fit_widths([30, 30, 5], available=47, floors=[30, 30, 0]) == [18, 18, 5]
+
+
+def test_a_narrow_column_does_not_count_as_min_width_when_floors_are_weighed():
+    # room 20 after padding: floors 10 + 8 and the 2-wide column fit exactly; counting it as 8 would drop them
+    assert fit_widths([20, 20, 2], available=26, floors=[10, 8, 0]) == [10, 8, 2]
