@@ -18,11 +18,13 @@ PURE_TESTS = (
     "tests/engine/test_run_ids_contained.py",
     "tests/engine/test_data.py",
     "tests/engine/test_distributed.py",
+    "tests/engine/test_distributed_values.py",
     "tests/engine/test_verdicts*.py",
     "tests/engine/test_judge_*.py",
     "tests/engine/test_judges_*.py",
     "tests/tui/test_run_state*.py",
     "tests/tui/test_questions_progress.py",
+    "tests/tui/test_progress_values.py",
 )
 
 
