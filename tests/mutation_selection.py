@@ -17,6 +17,7 @@ PURE_TESTS = (
     "tests/engine/test_run_store_values.py",
     "tests/engine/test_run_ids_contained.py",
     "tests/engine/test_data.py",
+    "tests/engine/test_data_values.py",
     "tests/engine/test_distributed.py",
     "tests/engine/test_distributed_values.py",
     "tests/engine/test_verdicts*.py",
