@@ -14,6 +14,7 @@ PURE_TESTS = (
     "tests/engine/test_registry.py",
     "tests/engine/test_refusals.py",
     "tests/engine/test_events_runs.py",
+    "tests/engine/test_events_values.py",
     "tests/engine/test_run_store_values.py",
     "tests/engine/test_run_store_rows.py",
     "tests/engine/test_run_ids_contained.py",
