@@ -12,6 +12,7 @@ from pathlib import Path
 PURE_TESTS = (
     "tests/engine/test_training_policy.py",
     "tests/engine/test_registry.py",
+    "tests/engine/test_registry_values.py",
     "tests/engine/test_refusals.py",
     "tests/engine/test_events_runs.py",
     "tests/engine/test_events_values.py",
