@@ -46,6 +46,7 @@ def refused(*args, **kwargs) -> str:
     ({"tls_cert": "c.pem"}, "--tls-cert"), ({"tls_key": "k.pem"}, "--tls-key"),
     ({"token": "t", "tls_key": "k.pem"}, "--token")])
 def test_a_distributed_flag_without_distributed_names_itself(flags, first):
+    flags = dict(flags)  # the parameter's own dict is shared by every run of the test
     assert refused("tune", None, flags.pop("oracle", None), flags.pop("worker_id", None), **flags) == (
         f"{first} only applies to a distributed search; add --distributed chief or --distributed worker.")
 
