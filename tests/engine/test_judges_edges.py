@@ -24,7 +24,7 @@ from engine.judges import (
     sparsity,
     symmetry,
 )
-from engine.verdicts import Z95, Interval, mean_ci
+from engine.verdicts import Z95, Interval, mean_ci, paired_diff_ci
 
 JUDGES = ("activations", "auxiliary_task", "bias_init", "dropout", "gradient_clipping", "lr_schedules", "momentum",
           "optimizers", "regularization", "selu", "sparsity", "symmetry")
@@ -446,3 +446,40 @@ def test_the_accuracy_gap_narrowing_is_in_points():
     text = claim(regularization.judge(numbers), "penalties_and_dropout_narrow_gap").text
     assert "ℓ2 narrowed the loss gap by 0.458 ± 0.515 (95% CI, 2 seeds) (accuracy gap by 10.0 ± 0.0 points (95% CI, " \
            "2 seeds)) at a validation-accuracy cost of -5.0 ± 0.0 points (95% CI, 2 seeds);" in text
+
+
+# ---- exactly on a threshold -----------------------------------------------------------------------------
+
+def test_an_interval_exactly_as_wide_as_the_margin_is_not_wider_than_it():
+    gap = paired_diff_ci([0.93, 0.91], [0.91, 0.91])  # 1.0 ± 12.7 points
+    assert finding([0.93, 0.91], [0.91, 0.91], gap.half_width * 100) == (
+        "the interval reaches past it, zero biases doing better.")
+
+
+def test_falling_means_strictly_below_nine_tenths_of_the_start():
+    losses = [1.0, 0.8099999999999999]  # the smoothed second step is exactly 0.9: not below
+    found = lr_schedules.turning_point([0.1, 0.2], losses)
+    assert found["min_loss"] == 0.9 * found["start_loss"] and not found["fell"]
+    assert lr_schedules.turning_point([0.1, 0.2], [1.0, 0.8])["fell"]
+
+
+def test_rising_means_strictly_past_one_and_a_half_times_the_minimum():
+    losses = [1.0, 0.5, 1.7352631578947362]  # the smoothed third step is exactly 1.5 × the second's
+    smoothed = lr_schedules.smooth(losses)
+    assert smoothed[2] == 1.5 * smoothed[1]
+    assert not lr_schedules.turning_point([0.1, 0.2, 0.3], losses)["rose"]
+    assert lr_schedules.turning_point([0.1, 0.2, 0.3], [1.0, 0.5, 1.8])["rose"]
+
+
+def test_only_what_comes_after_the_minimum_can_rise():
+    found = lr_schedules.turning_point([0.1, 0.2, 0.3, 0.4, 0.5], [10.0, 10.0, 0.1, 10.0, 10.0])
+    assert found["turn_rate"] == 0.3 and found["fell"] and not found["rose"]  # 10 before the minimum is no rise
+
+
+def test_a_short_range_test_starts_from_its_first_loss():
+    assert lr_schedules.turning_point([0.1, 0.2, 0.3], [2.0, 1.0, 3.0])["start_loss"] == 2.0
+
+
+def test_the_mc_accuracy_gap_is_printed_in_points():
+    judged = dropout.judge(dropout_numbers(accuracy_pair={"n": 100, "only_mc_right": 0, "only_single_right": 20}))
+    assert "-20.0 points [-27.9, -12.1] (95% CI, paired over 100 test images;" in claim(judged, "mc_not_worse").text
