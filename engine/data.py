@@ -110,6 +110,10 @@ def _load_checked(source: DataSource, size: int, mtime_ns: int) -> Mnist:
     except (zipfile.BadZipFile, ValueError, OSError, EOFError) as error:
         raise DataError(f"MNIST file {path} is not a readable .npz archive ({_short(error)}); "
                         "it may be truncated — replace it or remove it to use the bundled copy.") from None
+    not_arrays = [name for name, value in arrays.items() if not isinstance(value, np.ndarray)]
+    if not_arrays:  # np.load hands back a member without a .npy header as raw bytes
+        raise DataError(f"MNIST file {path} is not a readable .npz archive ('{not_arrays[0]}' is not an array); "
+                        "it may be truncated — replace it or remove it to use the bundled copy.")
     for name in SHAPES:
         _check_array(path, name, arrays.get(name))
     for name in ("y_train", "y_test"):

@@ -20,6 +20,7 @@ from engine.events import EventWriter, Listener, clean
 from engine.events_contract import Devices, Phase, RunStarted
 from engine.registry import RunSpec, get_experiment
 from engine.runs import EVENTS, RESULT, STOP, RunStore
+from engine.training.epoch_scalars import EpochScalars
 
 EXIT_CODES = {"finished": 0, "failed": 1, "cancelled": 130}
 
@@ -61,6 +62,9 @@ def execute(spec: RunSpec, home: str | os.PathLike | None = None, run_id: str | 
         raise RunError(disk_sentence(code, path.parent) if code else
                        f"Cannot start the run in {path} ({failure}); check that the runs folder is writable.") from None
     keep_room(path)
+    scalars = None if get_experiment(spec.experiment).own_tensorboard else EpochScalars(path)
+    if scalars is not None:
+        events.listeners.append(scalars)
     stop = StopFlag(path / STOP)
     ctx = RunContext(spec, path, events, stop, Path(home) if home else None)
     restore = _install_signal_handlers(stop, events)
@@ -93,6 +97,8 @@ def execute(spec: RunSpec, home: str | os.PathLike | None = None, run_id: str | 
             traceback.print_exc(file=sys.__stderr__)  # fd 2, i.e. output.log: never a live display
     finally:
         restore()
+        if scalars is not None:
+            scalars.close()
         release_room(path)
     document = {"run_id": path.name, "status": status, "experiment": spec.experiment, "preset": spec.preset,
                 "params": dict(spec.params), "quick": spec.quick, "started": started, "finished": time.time(),

@@ -130,6 +130,9 @@ class Experiment:
     presets: Mapping[str, Mapping[str, Any]] = field(default_factory=lambda: {"default": {}})
     quick: Mapping[str, Any] = field(default_factory=dict)  # overrides for tiny, fast runs
     preset_help: Mapping[str, str] = field(default_factory=dict)
+    # True when its training writes tensorboard/ itself; every other run gets its epoch_end events
+    # written there as scalars by engine.training.epoch_scalars, so every run that trains has them
+    own_tensorboard: bool = False
 
     def __post_init__(self) -> None:
         for overrides in (*self.presets.values(), self.quick):

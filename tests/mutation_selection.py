@@ -12,17 +12,23 @@ from pathlib import Path
 PURE_TESTS = (
     "tests/engine/test_training_policy.py",
     "tests/engine/test_registry.py",
+    "tests/engine/test_registry_values.py",
     "tests/engine/test_refusals.py",
     "tests/engine/test_events_runs.py",
+    "tests/engine/test_events_values.py",
     "tests/engine/test_run_store_values.py",
+    "tests/engine/test_run_store_rows.py",
     "tests/engine/test_run_ids_contained.py",
     "tests/engine/test_data.py",
+    "tests/engine/test_data_values.py",
     "tests/engine/test_distributed.py",
+    "tests/engine/test_distributed_values.py",
     "tests/engine/test_verdicts*.py",
     "tests/engine/test_judge_*.py",
     "tests/engine/test_judges_*.py",
     "tests/tui/test_run_state*.py",
     "tests/tui/test_questions_progress.py",
+    "tests/tui/test_progress_values.py",
 )
 
 

@@ -39,6 +39,7 @@ EXPERIMENTS = [
         summary="Five hidden layers of 100 ELU units with He initialization, trained with Adam and "
                 "early stopping on MNIST digits 0–4; checkpoints, TensorBoard logs and test accuracy.",
         runner="engine.experiments.base:run",
+        own_tensorboard=True,
         params=NETWORK_PARAMS + TRAINING_PARAMS,
         presets={"plain": {}, "batchnorm": {"batch_norm": True}, "dropout": {"dropout": 0.2}},
         preset_help={"plain": "the network as the exercise describes it",

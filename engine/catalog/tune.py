@@ -23,6 +23,7 @@ EXPERIMENTS = [
         summary="keras-tuner Hyperband over the 5×100 network on digits 0–4, every trial live; the best "
                 "hyperparameters are retrained with early stopping, tested, and saved for transfer learning.",
         runner="engine.experiments.tune:run",
+        own_tensorboard=True,
         params=NETWORK_PARAMS + TRAINING_PARAMS + SEARCH_PARAMS,
         presets={"seed-space": {"space": "seed-space"}, "wide": {"space": "wide", "max_epochs": 20}},
         preset_help={"seed-space": "learning rate in {1e-2, 1e-3, 1e-4} only (three values: "

@@ -78,7 +78,7 @@ def judge(numbers: dict[str, Any]) -> Verdict:
     return verdict(claims, numbers)
 
 
-def example_numbers() -> dict[str, Any]:
+def example_numbers() -> dict[str, Any]:  # pragma: no mutate block (sample inputs for tests and docs, not logic)
     """Numbers shaped like a default run's, for calling the judge without training."""
     rounds = 20
     return {"epsilon": 1e-3, "learning_rate": 0.01, "control_learning_rate": 1e-4, "epochs": 5,

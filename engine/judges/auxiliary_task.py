@@ -40,7 +40,7 @@ def judge(numbers: dict[str, Any]) -> verdicts.Verdict:
     return verdicts.verdict(claims, numbers)
 
 
-def example_numbers() -> dict[str, Any]:
+def example_numbers() -> dict[str, Any]:  # pragma: no mutate block (sample inputs for tests and docs, not logic)
     """Numbers shaped like a real default run's (two seeds), for calling the judge without training."""
     return {"pair_accuracy": 0.93, "pair_test_pairs": 2000, "per_class": 500, "seeds": [42, 43],
             "test_accuracy": {"frozen": [0.95, 0.951], "fine-tuned": [0.955, 0.957], "scratch": [0.94, 0.942]}}

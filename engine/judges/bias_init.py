@@ -32,7 +32,7 @@ def judge(numbers: dict[str, Any]) -> Verdict:
     return verdict([Claim("equivalent", inside, text)], numbers)
 
 
-def example_numbers() -> dict[str, Any]:
+def example_numbers() -> dict[str, Any]:  # pragma: no mutate block (sample inputs for tests and docs, not logic)
     """Numbers shaped like a default run's, for calling the judge without training."""
     return {"margin_points": 0.5, "bias_scale": 1.0, "test_images": 10000,
             "seeds": list(range(42, 50)),

@@ -107,7 +107,7 @@ def judge(numbers: dict[str, Any]) -> Verdict:
     return verdict(claims, numbers)
 
 
-def example_numbers() -> dict[str, Any]:
+def example_numbers() -> dict[str, Any]:  # pragma: no mutate block (sample inputs for tests and docs, not logic)
     """Numbers shaped like a default run's, for calling the judge without training."""
     rounds = 5
     return {"dropout": 0.3, "mc_samples": 100, "inference_margin": 0.1, "mc_margin_points": 1.0,

@@ -77,7 +77,7 @@ def _num(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.3g}"
 
 
-def example_numbers() -> dict[str, Any]:
+def example_numbers() -> dict[str, Any]:  # pragma: no mutate block (sample inputs for tests and docs, not logic)
     """Numbers shaped like a real default run's, for calling the judge without training."""
     def run(setting: str, clip: str, losses: list, nan: bool, ratio: float) -> dict[str, Any]:
         return {"setting": setting, "clip": clip, "losses": losses, "nan": nan,

@@ -92,7 +92,7 @@ def _mean(values: Sequence[float]) -> float:
     return sum(finite) / len(finite) if finite else math.nan
 
 
-def example_numbers() -> dict[str, Any]:
+def example_numbers() -> dict[str, Any]:  # pragma: no mutate block (sample inputs for tests and docs, not logic)
     """Numbers shaped like a real default run's (two seeds), for calling the judge without training."""
     rates = [1e-5 * (1e6 ** (i / 99)) for i in range(100)]
     losses = [2.3 - 1.8 * i / 60 if i < 60 else 0.5 * 1.2 ** (i - 60) for i in range(100)]

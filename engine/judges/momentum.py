@@ -115,7 +115,7 @@ def _share(ends: Sequence[float]) -> str:
     return f"{min(finite):.2f}–{max(finite):.2f}"
 
 
-def example_numbers() -> dict[str, Any]:
+def example_numbers() -> dict[str, Any]:  # pragma: no mutate block (sample inputs for tests and docs, not logic)
     """Numbers shaped like a default run's, for calling the judge without training."""
     return {"budget": 3000, "tolerance": 1e-3, "usual": "0.9", "high": "0.99999", "learning_rate": 0.01,
             "by_momentum": {

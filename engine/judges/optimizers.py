@@ -41,7 +41,7 @@ def judge(numbers: dict[str, Any]) -> verdicts.Verdict:
     return verdicts.verdict(claims, numbers)
 
 
-def example_numbers() -> dict[str, Any]:
+def example_numbers() -> dict[str, Any]:  # pragma: no mutate block (sample inputs for tests and docs, not logic)
     """Numbers shaped like a real default run's (two seeds), for calling the judge without training."""
     names = ("SGD", "momentum", "Nesterov", "AdaGrad", "RMSProp", "Adam", "AdaMax", "Nadam", "AdamW")
     by = {n: {"epochs_to_target": [3, 4], "best_val_accuracy": [0.925, 0.921]} for n in names}

@@ -63,7 +63,7 @@ def judge(numbers: dict[str, Any]) -> verdicts.Verdict:
     return verdicts.verdict(claims, numbers)
 
 
-def example_numbers() -> dict[str, Any]:
+def example_numbers() -> dict[str, Any]:  # pragma: no mutate block (sample inputs for tests and docs, not logic)
     """Numbers shaped like a real default run's (two seeds), for calling the judge without training."""
     by = {"none": {"train_accuracy": [1.0, 1.0], "val_accuracy": [0.85, 0.86], "near_zero": [0.004, 0.004],
                    "train_loss": [0.001, 0.002], "val_loss": [0.9, 0.85]}}

@@ -111,7 +111,7 @@ def _exp(ci: Interval) -> Interval:
     return Interval(math.exp(ci.value), low, high, ci.n)
 
 
-def example_numbers() -> dict[str, Any]:
+def example_numbers() -> dict[str, Any]:  # pragma: no mutate block (sample inputs for tests and docs, not logic)
     """Numbers shaped like a default run's (a 10-layer stack, 3 seeds), for calling the judge without training."""
     def layers(mean: float, std: float, rms_step: float = 1.0) -> dict[str, list[float]]:
         return {"mean": [mean] * 10, "std": [std] * 10, "rms": [std * rms_step ** i for i in range(10)]}

@@ -77,7 +77,7 @@ def judge(numbers: dict[str, Any]) -> Verdict:
     return verdict(claims, numbers)
 
 
-def example_numbers() -> dict[str, Any]:
+def example_numbers() -> dict[str, Any]:  # pragma: no mutate block (sample inputs for tests and docs, not logic)
     """Numbers shaped like a default run's, for calling the judge without training."""
     lit, never = 89_400, 13_600
 

@@ -76,7 +76,7 @@ def _ratio(r: Interval) -> str:
     return f"{r.value:.2f} [{r.low:.2f}, {r.high:.2f}]"
 
 
-def example_numbers() -> dict[str, Any]:
+def example_numbers() -> dict[str, Any]:  # pragma: no mutate block (sample inputs for tests and docs, not logic)
     """Numbers shaped like a default run's, for calling the judge without training."""
     return {"units": 100, "epochs": 5, "shared_value": -0.0712, "distinct_shared": [1, 1, 1],
             "distinct_he": [100, 100, 100], "test_images": 600, "only_he_right": 380, "only_shared_right": 12,

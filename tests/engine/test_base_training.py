@@ -40,6 +40,8 @@ def test_quick_run_finishes_with_result_events_model_and_logs(quick_run):
     source = next(e for e in events if e["type"] == "data_source")
     assert source["kind"] == "bundled"
     assert any((path / "tensorboard").rglob("*tfevents*"))
+    # its own writer's two sides only: the epoch_end scalars are not written a second time
+    assert {p.name for p in (path / "tensorboard").iterdir()} == {"train", "validation"}
 
 
 def test_saved_model_loads_safely_and_matches_the_reported_accuracy(quick_run):

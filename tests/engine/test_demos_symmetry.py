@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 from quick_run import run_quick
+from tensorboard_read import assert_board_matches_events
 
 from engine.events import history_from_events
+from engine.runs import RunStore
 
 
 def test_one_copied_value_collapses_every_layer_and_breaks_the_scale(tutor_home):
@@ -19,6 +21,8 @@ def test_one_copied_value_collapses_every_layer_and_breaks_the_scale(tutor_home)
     assert [row[1] for row in table["rows"]] == numbers["distinct_shared"]
     scale = next(e for e in reversed(events) if e["type"] == "curve" and e["name"] == "preactivation_scale")
     assert len(scale["series"]["He normal"]["y"]) == result["params"]["hidden_layers"]
+    board = RunStore(tutor_home).path_of(result["run_id"]) / "tensorboard"
+    assert_board_matches_events(board, events, {"one shared value": "one-shared-value", "He normal": "he-normal"})
 
 
 def test_the_same_he_weights_in_both_arms_is_not_held(tutor_home):

@@ -6,6 +6,7 @@ from quick_run import run_quick
 
 from engine.events import history_from_events
 from engine.registry import get_experiment, resolve_spec
+from engine.runs import RunStore
 from engine.verdicts import proportion_ci
 
 TOPICS = {"optimizers": 10, "lr-schedules": 11, "gradient-clipping": 12, "regularization": 13,
@@ -32,6 +33,9 @@ def test_optimizers_race_momentum_and_adam_beat_sgd(tutor_home):
                                                 "AdaMax", "Nadam", "AdamW"}
     assert len(by_name(events, "table")["optimizers"]["rows"]) == 9
     assert len(by_name(events, "curve")["mean_val_accuracy"]["series"]) == 9
+    board = RunStore(tutor_home).path_of(result["run_id"]) / "tensorboard"
+    assert {p.name for p in board.iterdir()} == {"sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam",
+                                                 "adamax", "nadam", "adamw"}
 
 
 def test_optimizers_negative_control_tiny_rates_reach_nothing(tutor_home):

@@ -6,6 +6,7 @@ import json
 import keras
 import numpy as np
 import pytest
+from tensorboard_read import assert_board_matches_events
 
 from engine.catalog.transfer import VARIANTS
 from engine.events import read_events
@@ -79,6 +80,8 @@ def test_suite_runs_every_variant_and_fills_one_table(source):
     assert any(row[0] == "book: frozen-5" and row[1] == "64.02%" for row in final)
     series = {e["series"] for e in events if e["type"] == "epoch_end"}
     assert series == {f"{name} · seed 42" for name in VARIANTS}
+    assert_board_matches_events(path / "tensorboard", events,
+                                {f"{name} · seed 42": f"{name}-seed-42" for name in VARIANTS})
     shown = {row[0]: row[1] for row in final}
     for name in VARIANTS:  # each variant's figure is its one seed's measured accuracy, shown in the table
         measured_accuracy = result["runs"][name][0]["test_accuracy"]
