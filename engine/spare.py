@@ -1,4 +1,4 @@
-"""A warm spare: a process that has imported TensorFlow and loaded MNIST, waiting to become one run.
+"""A warm spare: a process that has imported TensorFlow, loaded MNIST and rehearsed a fit, waiting to become one run.
 
 Started by the app (`python -m engine.spare --home DIR`), it talks on two pipes: it writes
 `ready` to stdout once warm, reads one JSON request from stdin, answers `accepted` or
