@@ -68,3 +68,34 @@ async def test_a_sort_and_a_reload_in_the_middle_of_a_fill_leave_each_run_once_i
         screen.post_message(RunsLoaded([], {}, screen.load_generation - 1))  # a listing a newer one overtook
         await settle(pilot)
         assert keys(table) == shown
+
+
+async def test_at_80_columns_the_footer_drops_the_apps_keys_whole_and_they_still_work(tutor_home):
+    from textual.widgets import Footer
+    from textual.widgets._footer import FooterKey
+
+    from tui.app import TutorApp
+    from tui.screens.help import HelpScreen
+    from tui.screens.questions import QuestionsScreen
+
+    def keys_in_footer(app) -> list[tuple[str, int, int]]:
+        """(description, first column, column after the last) of each key the footer shows."""
+        return [(key.description, key.region.x, key.region.right) for key in app.screen.query_one(Footer).query(FooterKey)]
+
+    app = TutorApp(home=tutor_home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("r")
+        await wait_until(pilot, lambda: isinstance(app.screen, RunsScreen) and app.screen.filled)
+        await pilot.pause()
+        *others, palette = keys_in_footer(app)
+        assert palette[0] == "palette" and palette[2] <= 80
+        assert others[-1][0] == "Quit" and others[-1][2] <= palette[1]  # the last key ends before the palette's
+        await pilot.resize_terminal(120, 36)
+        await wait_until(pilot, lambda: "Questions" in [d for d, _, _ in keys_in_footer(app)])
+        await pilot.resize_terminal(80, 24)
+        await wait_until(pilot, lambda: "Questions" not in [d for d, _, _ in keys_in_footer(app)])
+        await pilot.press("question_mark")
+        await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        await pilot.press("escape")
+        await pilot.press("q")
+        await wait_until(pilot, lambda: isinstance(app.screen, QuestionsScreen))

@@ -22,7 +22,7 @@ from engine.errors import TutorError
 from engine.paths import tutor_home
 from engine.run_cleanup import delete, refuse_running
 from engine.run_index import human_size
-from engine.run_table import CORE_COLUMNS, WIDE_COLUMNS, columns_for, short_ids
+from engine.run_table import CORE_COLUMNS, WIDE_COLUMNS, WIDE_FROM, columns_for, short_ids
 from engine.runs import RunStore, RunSummary, seconds_per_epoch
 from engine.text_format import percent
 from tui.fit import fit_widths
@@ -139,6 +139,12 @@ class RunsScreen(Screen):
         Binding("e", "export", "CSV"),
         Binding("delete,d", "delete", "Delete"),
         Binding("f5", "reload", "Reload", show=False),
+        # Below WIDE_FROM columns the screen's own keys fill the footer: these unlisted copies of the
+        # app's keys take their place there, so the footer drops them whole instead of cutting one,
+        # and the keys still work (Help and the command palette list them).
+        Binding("q", "app_key('questions')", show=False),
+        Binding("l", "app_key('lab')", show=False),
+        Binding("question_mark,f1", "app_key('help')", show=False),
     ]
 
     def __init__(self, home: str | None = None) -> None:
@@ -157,6 +163,7 @@ class RunsScreen(Screen):
         self.load_generation = self.loaded_generation = 0
         self.fill_generation = self.filled_generation = 0
         self._fill: Fill | None = None
+        self._narrow: bool | None = None  # whether the footer has room for the app's keys
 
     def compose(self) -> ComposeResult:
         yield DataTable(id="runs-table", cursor_type="row", zebra_stripes=True)
@@ -230,6 +237,10 @@ class RunsScreen(Screen):
     def on_resize(self) -> None:
         if self.rows:
             self.fill()  # the columns that fit change with the width
+        narrow = self.size.width < WIDE_FROM
+        if narrow != self._narrow:
+            self._narrow = narrow
+            self.refresh_bindings()  # the app's keys leave or rejoin the footer
 
     def fill(self) -> None:
         """Redraw the table with the columns that fit, in the sort order, the cursor on the same run.
@@ -355,6 +366,8 @@ class RunsScreen(Screen):
             return True if self.has_class("-comparing") or len(self.marked & set(self.rows)) >= 2 else None
         if action in ("export", "mark", "sort", "reverse", "open", "delete"):
             return True if self.rows else None
+        if action == "app_key":
+            return bool(self._narrow)  # False: the copy steps aside and the app's own key shows
         return True
 
     def action_sort(self) -> None:
@@ -462,6 +475,10 @@ class RunsScreen(Screen):
 
     def action_reload(self) -> None:
         self.load()
+
+    async def action_app_key(self, key: str) -> None:
+        """The app's key for Questions, Lab or Help, pressed where the footer had no room to show it."""
+        await self.app.run_action("help" if key == "help" else f"switch_mode('{key}')")
 
     def _say(self, text: str) -> None:
         self.query_one("#runs-message", Static).update(text)
