@@ -161,8 +161,10 @@ class RunsScreen(Screen):
         self.fill_generation = self.filled_generation = 0
         self._fill: Fill | None = None
         self._narrow: bool | None = None  # whether the footer has room for the app's keys
+        self._keys_stale = False  # whether the footer still offers the keys of the listing before
 
     def compose(self) -> ComposeResult:
+        self._narrow = self.app.size.width < WIDE_FROM  # known before the footer is made: no rebuild on the first resize
         yield DataTable(id="runs-table", cursor_type="row", zebra_stripes=True)
         yield CurveChart("validation accuracy", "epoch", "", id="runs-compare")
         yield Static("Loading runs…", id="runs-message", markup=False)
@@ -217,7 +219,7 @@ class RunsScreen(Screen):
         self.rows = {row.run_id: row for row in message.rows}
         self.short = message.short
         self.marked &= set(self.rows)
-        self.refresh_bindings()
+        self._keys_stale = True  # the footer's keys follow once the first rows are painted: it rebuilds slowly
         manager = run_host(self.app).run_manager
         for row in message.rows:
             if row.status == "running":
@@ -289,6 +291,9 @@ class RunsScreen(Screen):
         if fill is not self._fill:
             return  # a newer fill has replaced this table
         self.post_message(RowsShown(fill.added, len(fill.order)))
+        if self._keys_stale:
+            self._keys_stale = False
+            self.refresh_bindings()  # Select, Sort, CSV, Delete are offered from the first run on
         if fill.added < len(fill.order):
             self._add_batch(fill, BATCH)
 
