@@ -1,7 +1,7 @@
 """The runs table's columns by terminal width, and short run ids that `show` accepts (CLI and Runs screen)."""
 from __future__ import annotations
 
-from collections import Counter
+from bisect import bisect_left
 from typing import Iterable
 
 # What a learner needs to tell runs apart and compare them; it fits 80 columns.
@@ -28,27 +28,22 @@ def short_ids(run_ids: Iterable[str]) -> dict[str, str]:
 
     `RunStore.path_of` accepts a unique prefix or suffix, so each short id names exactly one of the
     listed runs; an id no tail can single out (one that is the tail of another) stays whole.
-    A tail picks its id alone when no other id ends with it and none starts with it; both are
-    counted once for all ids (every id's prefixes and suffixes), so thousands of runs cost
-    milliseconds, not a comparison of every id with every other.
+    A tail picks its id alone when no other id ends with it and none starts with it; both are counted
+    by bisecting the ids sorted forwards and backwards, so thousands of runs cost milliseconds,
+    not a comparison of every id with every other.
     """
     ids = list(dict.fromkeys(run_ids))
-    tails = {run_id: [tail for count in range(1, run_id.count("-") + 2)
-                      if (tail := "-".join(run_id.split("-")[-count:]))] for run_id in ids}  # never an empty tail
-    wanted = {tail for candidates in tails.values() for tail in candidates}
-    starting: Counter[str] = Counter()
-    ending: Counter[str] = Counter()
-    lengths = sorted({len(tail) for tail in wanted})
-    for run_id in ids:
-        for length in lengths:
-            if length > len(run_id):
-                break
-            if (head := run_id[:length]) in wanted:
-                starting[head] += 1
-            if (tail := run_id[-length:]) in wanted:
-                ending[tail] += 1
+    forwards, backwards = sorted(ids), sorted(run_id[::-1] for run_id in ids)
     shown: dict[str, str] = {}
     for run_id in ids:
-        shown[run_id] = next((tail for tail in tails[run_id] if ending[tail] == 1
-                              and starting[tail] == run_id.startswith(tail)), run_id)
+        parts = run_id.split("-")
+        tails = [tail for count in range(1, len(parts) + 1) if (tail := "-".join(parts[-count:]))]  # never empty
+        shown[run_id] = next((tail for tail in tails if _starting(backwards, tail[::-1]) == 1
+                              and _starting(forwards, tail) == run_id.startswith(tail)), run_id)
     return shown
+
+
+def _starting(ordered: list[str], head: str) -> int:
+    """How many of the sorted strings start with `head`: 0, 1, or 2 for two or more (all a caller needs)."""
+    first = bisect_left(ordered, head)  # those that start with it come together from here
+    return sum(text.startswith(head) for text in ordered[first:first + 2])

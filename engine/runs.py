@@ -163,7 +163,8 @@ class RunStore:
     def _folders(self) -> list[Path]:
         if not self.root.is_dir():
             return []
-        return sorted(p for p in self.root.iterdir() if p.is_dir() and not p.name.startswith("."))
+        return sorted((p for p in self.root.iterdir() if p.is_dir() and not p.name.startswith(".")),
+                      key=lambda p: p.name)  # siblings: by name is Path order, without comparing Paths
 
     def list(self, notice: Notice | None = None) -> list[RunSummary]:
         """Every run, oldest first; broken folders are listed as broken, never raised.

@@ -35,9 +35,7 @@ COLUMNS = ("run", *CORE_COLUMNS[1:], *WIDE_COLUMNS)
 SORTABLE = COLUMNS
 NUMERIC = ("best val", "test acc", "epochs", "time", "s/epoch", "size")
 SCROLLBAR = 2  # the table's vertical scrollbar, once there are more runs than rows
-BATCH = 100  # rows added after the first repaint; each later batch is as big as the rows so far (up to
-BATCH_MAX = 1000  # this), so that a big store repaints a few times, not once per hundred rows
-MAX_WAITS = 20  # repaints to wait for the table to take in new rows before adding more regardless
+BATCH = 1000  # rows added at a time after the first screenful: a few repaints for thousands of runs
 
 
 @dataclass
@@ -93,7 +91,6 @@ class Fill:
     current: str | None  # the run the cursor goes back to
     placed: bool = False  # whether the cursor is back on it
     added: int = 0
-    lines: int = 0  # the height of the rows added so far
 
 
 class RowsShown(Message):
@@ -246,7 +243,7 @@ class RunsScreen(Screen):
         """Redraw the table with the columns that fit, in the sort order, the cursor on the same run.
 
         The first screenful of rows is added at once and the rest in batches, each after the table has
-        taken in and painted the one before, so the first rows show as fast with 5,000 runs as with 5.
+        taken in and painted the one before, so the first rows show nearly as fast with 5,000 runs as with 5.
         A newer fill (a sort, a resize, a reload) drops the batches of an older one.
         """
         self.fill_generation += 1
@@ -265,35 +262,35 @@ class RunsScreen(Screen):
             table.add_column(column, key=column, width=width)
         self._fill = Fill(self.fill_generation, order, widths[1:], current, placed=current not in self.rows)
         self._add_batch(self._fill, max(1, self.app.size.height))  # the first screenful, at once
-        self.call_after_refresh(self._after_paint, self._fill)
 
     def _add_batch(self, fill: Fill, count: int) -> None:
-        """Add the fill's next `count` rows."""
+        """Add the fill's next `count` rows; the next batch waits until the table has taken these in and painted."""
         table = self.query_one("#runs-table", DataTable)
         for run_id in fill.order[fill.added:fill.added + count]:
             cells = self.rows[run_id].cells(self.short.get(run_id))  # read now: a followed run may have moved on
             shown = [cells[column] for column in self.shown_columns]
             height = self._height(shown, fill.widths)
             table.add_row("✓" if run_id in self.marked else " ", *shown, key=run_id, height=height)
-            fill.added, fill.lines = fill.added + 1, fill.lines + height
+            fill.added += 1
             if run_id == fill.current:
                 table.move_cursor(row=fill.added - 1)
                 fill.placed = True
         if fill.added == len(fill.order):
             self.filled_generation = fill.generation
+        # The table measures new rows when it is next idle and only then asks for a repaint; a callback
+        # it runs after that idle, then one the screen runs after its repaint, come after both.
+        table.call_next(self._taken_in, fill)
 
-    def _after_paint(self, fill: Fill, waits: int = 0) -> None:
-        """After a repaint: once the table has taken in the rows added so far, add the next batch."""
+    def _taken_in(self, fill: Fill) -> None:
+        self.call_after_refresh(self._after_paint, fill)
+
+    def _after_paint(self, fill: Fill) -> None:
+        """The rows added so far are painted: say so, then add the next batch."""
         if fill is not self._fill:
             return  # a newer fill has replaced this table
-        table = self.query_one("#runs-table", DataTable)
-        if table.virtual_size.height < table.header_height + fill.lines and waits < MAX_WAITS:
-            self.call_after_refresh(self._after_paint, fill, waits + 1)  # the table measures new rows when idle
-            return
         self.post_message(RowsShown(fill.added, len(fill.order)))
         if fill.added < len(fill.order):
-            self._add_batch(fill, min(BATCH_MAX, max(BATCH, fill.added)))
-            self.call_after_refresh(self._after_paint, fill)
+            self._add_batch(fill, BATCH)
 
     def _height(self, shown: list[str], widths: list[int]) -> int:
         """Lines the row needs: a name wider than its column wraps onto more lines instead of being cut.
