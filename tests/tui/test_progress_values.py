@@ -216,3 +216,14 @@ def test_opening_the_same_question_or_theme_again_writes_nothing(tutor_home):
     assert not path.exists()
     progress.open_question("q2")
     assert json.loads(path.read_text())["last_question"] == "q2"
+
+
+def test_a_write_that_fails_after_the_change_keeps_it_once(tutor_home):
+    tutor_home.mkdir(parents=True)
+    path = tutor_home / ("p" * 240 + ".json")  # the lock's name fits, the atomic writer's temporary name does not
+    said: list[str] = []
+    progress = Progress(path, on_save_error=said.append)
+    progress.record_demo("q1", "run-1")
+    assert progress.get("q1").demo_runs == ["run-1"]  # applied before the write failed, and not applied again
+    assert said == [f"Progress could not be saved to {path} (File name too long); it is kept until you quit."]
+    assert not path.exists()
