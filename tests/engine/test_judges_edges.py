@@ -483,3 +483,11 @@ def test_a_short_range_test_starts_from_its_first_loss():
 def test_the_mc_accuracy_gap_is_printed_in_points():
     judged = dropout.judge(dropout_numbers(accuracy_pair={"n": 100, "only_mc_right": 0, "only_single_right": 20}))
     assert "-20.0 points [-27.9, -12.1] (95% CI, paired over 100 test images;" in claim(judged, "mc_not_worse").text
+
+
+def test_steps_to_settle_say_how_many_starts_never_did():
+    numbers = copy.deepcopy(momentum.example_numbers())
+    usual = numbers["by_momentum"][numbers["usual"]]
+    usual["steps_to_converge"] = [40, 40, None]
+    assert claim(momentum.judge(numbers), "usual_converges").text.endswith(
+        "after 40 ± 0 for 2 of 3 starts (the rest never) steps.")
