@@ -230,10 +230,11 @@ def test_the_std_band_includes_its_low_end():
 
 def selu_numbers():
     numbers = copy.deepcopy(selu.example_numbers())
-    for runs in numbers["at_start"].values():  # each layer its own value: a sentence quoting the wrong one shows
-        for run in runs:
-            run["mean"] = [m + 0.001 * i for i, m in enumerate(run["mean"])]
-            run["std"] = [s + 0.001 * i for i, s in enumerate(run["std"])]
+    for label, runs in numbers["at_start"].items():  # each seed and layer its own value: quoting the wrong one shows
+        runs = numbers["at_start"][label] = [copy.deepcopy(run) for run in runs]  # seeds may share one record
+        for seed, run in enumerate(runs):
+            run["mean"] = [m + 0.001 * i + 0.01 * seed for i, m in enumerate(run["mean"])]
+            run["std"] = [s + 0.001 * i + 0.01 * seed for i, s in enumerate(run["std"])]
     for run in numbers["after_training"].values():
         run["mean"] = [m + 0.001 * i for i, m in enumerate(run["mean"])]
         run["std"] = [s + 0.001 * i for i, s in enumerate(run["std"])]
@@ -254,6 +255,8 @@ def test_selu_sentences_quote_the_last_layer_of_the_first_seed():
     assert claim(judged, "after_training").text.endswith(
         f"SELU's last layer then had mean {after['mean'][-1]:+.3f} and std {after['std'][-1]:.3f}.")
     assert len({first["std"][-1], first["std"][-2], first["std"][1]}) == 3  # the three indices differ
+    second = numbers["at_start"][label["dropout"]][1]
+    assert f"{second['std'][-1]:.3f}" != f"{drop['std'][-1]:.3f}"  # and so do the seeds
 
 
 def test_selu_untrained_and_touching_intervals():
