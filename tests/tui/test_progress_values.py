@@ -227,3 +227,30 @@ def test_a_write_that_fails_after_the_change_keeps_it_once(tutor_home):
     assert progress.get("q1").demo_runs == ["run-1"]  # applied before the write failed, and not applied again
     assert said == [f"Progress could not be saved to {path} (File name too long); it is kept until you quit."]
     assert not path.exists()
+
+
+def test_a_file_read_back_keeps_its_path_and_can_be_changed(tutor_home):
+    tutor_home.mkdir(parents=True)
+    path = tutor_home / FILE_NAME
+    path.write_text('{"theme": "nord"}')  # no questions yet: an empty record, not a broken one
+    loaded = Progress.load(path)
+    assert (loaded.path, loaded.theme, loaded.questions, loaded.notice) == (path, "nord", {}, None)
+    loaded.reveal("q9")
+    assert Progress.load(path).get("q9").revealed and Progress.load(path).theme == "nord"
+
+
+def test_two_untimed_ratings_keep_this_copys():
+    mine = QuestionProgress(rating=[1])
+    mine.absorb(QuestionProgress(rating=[2]))
+    assert mine.rating == [1]
+
+
+def test_the_place_follows_the_other_copy_while_this_one_has_not_moved(tutor_home):
+    path = tutor_home / FILE_NAME
+    first, second = Progress.load(path), Progress.load(path)
+    first.open_question("q1")
+    first.set_theme("nord")
+    second.refresh()
+    second.open_question("q2")  # the other copy moves on; this one stayed where it was
+    first.refresh()
+    assert (first.last_question, first.theme) == ("q2", "nord")
