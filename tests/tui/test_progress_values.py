@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
 
 import pytest
 
@@ -254,3 +255,27 @@ def test_the_place_follows_the_other_copy_while_this_one_has_not_moved(tutor_hom
     second.open_question("q2")  # the other copy moves on; this one stayed where it was
     first.refresh()
     assert (first.last_question, first.theme) == ("q2", "nord")
+
+
+@pytest.fixture
+def read_only_folder(tmp_path):
+    """A folder holding a broken progress.json on a filesystem then made read-only, where this process may mount."""
+    mount = tmp_path / "read-only"
+    mount.mkdir()
+    made = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount)], capture_output=True)
+    if made.returncode != 0:
+        pytest.skip("cannot mount a filesystem here")
+    try:
+        (mount / FILE_NAME).write_text("not json")
+        subprocess.run(["mount", "-o", "remount,ro", str(mount)], check=True, capture_output=True)
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def test_a_broken_file_that_cannot_be_moved_is_left_where_it_is(read_only_folder):
+    path = read_only_folder / FILE_NAME
+    progress = Progress.load(path)
+    assert progress.notice == (f"Saved progress in {path} was unreadable (Expecting value); it was left where it is "
+                               "and a fresh record was started.")
+    assert path.read_text() == "not json"
