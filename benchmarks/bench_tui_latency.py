@@ -33,7 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SIZE = (120, 36)
 CONDITIONS = ("idle", "training", "training at normal priority")
-NICED = 10  # the run manager's CHILD_NICENESS
+NICED = 10  # engine.priority.RUN_NICENESS, what the run manager gives its runs
 TRAINING = ["--set", "epochs=500", "--set", "patience=200", "--set", "subset=0"]  # trains for minutes
 
 

@@ -52,7 +52,7 @@ def keep_room(folder: Path) -> None:
 
 
 def release_room(folder: Path) -> None:
-    """Give the reserve back (at the end of every run, and first thing when the disk is full)."""
+    """Give the reserve back (at the end of every run, first thing when the disk is full, and once a run is found dead)."""
     try:
         os.unlink(folder / RESERVE)
     except OSError:

@@ -78,6 +78,7 @@ def execute(spec: RunSpec, home: str | os.PathLike | None = None, run_id: str | 
         runner = load_runner(spec)
         events.emit(Devices(devices=_devices()))  # the runner's import has loaded TensorFlow by now
         ctx.check_stop()
+        xla_cache.align_program_names()  # a warm and a cold run then name their programs alike
         result = runner(ctx) or {}
         status = "cancelled" if stop.requested else "finished"
     except (StopRequested, KeyboardInterrupt):

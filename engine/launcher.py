@@ -170,13 +170,18 @@ class Spare:
         """Whether this spare was started for this spec's home, data source and environment."""
         return self.served == identity(str(tutor_home(self.home)), spec.data, child_environment(env))
 
-    def hand_over(self, spec: RunSpec, run_id: str | None = None, env: dict[str, str] | None = None) -> RunHandle:
-        """Make the spare become this run; a RunError (and the spare gone) if it refuses or is not ready."""
+    def hand_over(self, spec: RunSpec, run_id: str | None = None, env: dict[str, str] | None = None,
+                  niceness: int | None = None) -> RunHandle:
+        """Make the spare become this run; a RunError (and the spare gone) if it refuses or is not ready.
+
+        With `niceness` the spare leaves its spare's low priority for that one, as far as it may.
+        """
         store = RunStore(self.home)
         run_id = run_id or new_run_id(spec)
         path = store.inside(run_id)
         request = {**identity(str(tutor_home(self.home)), spec.data, child_environment(env)),
-                   "run_id": run_id, "argv": child_command(spec, run_id, str(tutor_home(self.home)))[3:]}
+                   "run_id": run_id, "argv": child_command(spec, run_id, str(tutor_home(self.home)))[3:],
+                   **({"niceness": niceness} if niceness is not None else {})}
         try:
             path.mkdir(parents=True, exist_ok=False)
             (path / LOG).touch()
@@ -234,7 +239,7 @@ class Spare:
 
 
 def start_spare(home: str | os.PathLike | None = None, env: dict[str, str] | None = None) -> Spare:
-    """Start a spare for one home and the default data source; it warms up in the background."""
+    """Start a spare for one home and the default data source; it warms up in the background, at low priority."""
     resolved = tutor_home(home)
     child_env = child_environment(env)
     try:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from engine.atomic import write_json_atomic
+from engine.disk_faults import RESERVE, release_room
 from engine.errors import RunError
 from engine.events import history_from_events, read_events
 from engine.paths import runs_dir
@@ -162,7 +163,8 @@ class RunStore:
     def _folders(self) -> list[Path]:
         if not self.root.is_dir():
             return []
-        return sorted(p for p in self.root.iterdir() if p.is_dir() and not p.name.startswith("."))
+        return sorted((p for p in self.root.iterdir() if p.is_dir() and not p.name.startswith(".")),
+                      key=lambda p: p.name)  # siblings: by name is Path order, without comparing Paths
 
     def list(self, notice: Notice | None = None) -> list[RunSummary]:
         """Every run, oldest first; broken folders are listed as broken, never raised.
@@ -177,7 +179,7 @@ class RunStore:
         for path in folders:
             sig = signature(path)
             known = stored.get(path.name)
-            if known is not None and known[0] == sig:
+            if known is not None and known[0] == sig and not _reserve_kept(known[2], path):
                 row = decode(RunSummary, known[2], path)
                 row.size_bytes = known[1]
             else:
@@ -253,7 +255,10 @@ class RunStore:
             info = _read_json(path / PROCESS)
             child_alive = None if info is None else process_alive(info)
         starting = time.time() - (_mtime(path / SPEC) or 0) < 30  # just created: the process may be on its way
-        return decide_status(result, last, child_alive, starting)
+        status, problem = decide_status(result, last, child_alive, starting)
+        if status == "died":
+            release_room(path)  # its process, gone, can no longer give the run's reserve back itself
+        return status, problem
 
     def result(self, path: Path) -> dict[str, Any] | None:
         """result.json, or None if absent or unreadable."""
@@ -289,6 +294,11 @@ class RunStore:
             except OSError:
                 pass
         return True
+
+
+def _reserve_kept(row: dict[str, Any], path: Path) -> bool:
+    """Whether an indexed dead run still holds its reserve (indexed before dead runs gave it back): read it again."""
+    return row.get("status") == "died" and (path / RESERVE).exists()
 
 
 def _read_json(path: Path) -> dict[str, Any] | None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 from pathlib import Path
 
 from engine.paths import tutor_home
@@ -15,6 +16,9 @@ FOLDER = "xla-cache"
 FLAG = "--tf_xla_persistent_cache_directory"
 MAX_BYTES_ENV = "CH11_TUTOR_XLA_CACHE_MB"
 DEFAULT_MAX_BYTES = 256 * 1024 * 1024  # a few hundred runs' programs; a small MLP's entries are ~100 KB
+# TensorFlow's process-wide name counter is brought to a multiple of this before a run trains; a spare's
+# rehearsal uses about 2,000 numbers, a cold process's imports none
+NAME_BLOCK = 1 << 14
 
 
 def cache_dir(home: str | os.PathLike | None = None) -> Path:
@@ -99,3 +103,21 @@ def compile_report(before: dict[str, int], after: dict[str, int]) -> dict[str, o
     written = sorted(set(after) - set(before))
     return {"hit": bool(before) and not written, "entries_before": len(before), "entries_written": len(written),
             "bytes": sum(after.values())}
+
+
+def align_program_names(block: int = NAME_BLOCK) -> int | None:
+    """Bring TensorFlow's name counter to the next multiple of `block`; returns the next number it gives.
+
+    TensorFlow names every traced function `…_<n>` from one counter per process, and the names are
+    part of an XLA program's cache key. A spare that rehearsed a fit before its run has counted
+    further than a fresh process, so its run's programs would never match a cold run's. From a
+    common mark, a warm and a cold run trace the same names and share the cache. Without
+    TensorFlow loaded there is nothing to align (None).
+    """
+    tf_ops = sys.modules.get("tensorflow.python.framework.ops")
+    if tf_ops is None:
+        return None
+    target = (tf_ops.uid() // block + 1) * block
+    while tf_ops.uid() < target - 1:  # no way to set the counter: count up (16k calls, a few milliseconds)
+        pass
+    return target

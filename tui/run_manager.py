@@ -7,7 +7,6 @@ burst of progress events costs one repaint.
 """
 from __future__ import annotations
 
-import os
 import time
 from typing import Any
 
@@ -16,6 +15,7 @@ from textual.message import Message
 from textual.message_pump import MessagePump
 from textual.timer import Timer
 
+from engine import priority
 from engine.errors import TutorError
 from engine.launcher import RunHandle, Spare, attach, is_terminal, start_run, start_spare
 from engine.registry import RunSpec
@@ -26,7 +26,6 @@ from tui.run_state import RunState
 POLL_SECONDS = 0.25  # a few reads a second: fresh enough to watch, cheap over SSH
 STATUS_CHECK_SECONDS = 2.0  # how often a silent run's process is checked for having died
 LOG_TAIL_BYTES = 16_384
-CHILD_NICENESS = 10  # training yields the CPU to key presses; on an idle machine it loses nothing
 SPARE_ATTEMPTS = 2  # spares that die before warming up, in a row, before the app stops starting them
 
 
@@ -52,7 +51,6 @@ class RunManager:
         self.spare: Spare | None = None
         self.spare_problem = ""
         self._spare_failures = 0
-        self._replace_after: str | None = None  # a run handed to the spare; its successor starts once it trains
         self.handles: dict[str, RunHandle] = {}
         self.states: dict[str, RunState] = {}
         self.subscribers: list[MessagePump] = []
@@ -84,11 +82,10 @@ class RunManager:
             self.spare_problem = "no spare: it failed to start (see spare.log in the home)"
             return
         try:
-            self.spare = start_spare(self.home)
+            self.spare = start_spare(self.home)  # it sets its own low priority, session included
         except TutorError as error:
             self.spare_problem, self.spares = str(error), False
             return
-        _lower_priority(self.spare.pid)
         self._ensure_timer()
 
     def spare_status(self) -> str:
@@ -116,22 +113,12 @@ class RunManager:
             return None
         self.spare = None
         try:
-            handle = spare.hand_over(spec)
+            handle = spare.hand_over(spec, niceness=priority.run_niceness())  # a cold run's priority from now on
         except TutorError:  # it refused or died: this launch starts cold, the next spare may do better
             self.ensure_spare()
             return None
-        self._replace_after = handle.run_id
+        self.ensure_spare()  # its successor, at once: it lowers itself below this run before importing anything
         return handle
-
-    def _keep_spare(self) -> None:
-        """Replace a spare that became a run once that run trains, so two imports never race its start."""
-        waiting = self._replace_after
-        if waiting is not None:
-            state = self.states.get(waiting)
-            if state is not None and not (state.history or state.finished):
-                return
-            self._replace_after = None
-        self.ensure_spare()
 
     def follow(self, run_id: str) -> RunState:
         """Follow a run's events (one started here, or one still going after the app was closed)."""
@@ -171,7 +158,7 @@ class RunManager:
         changed = [run_id for run_id, state in list(self.states.items())
                    if not state.finished and self._read(run_id)]
         if self.spares:
-            self._keep_spare()
+            self.ensure_spare()  # a spare that died is replaced (up to SPARE_ATTEMPTS in a row)
         for run_id, handle in self.handles.items():  # reap children that ended, so none lingers as a zombie
             if handle.process is not None and handle.process.returncode is None and self.states[run_id].finished:
                 handle.process.poll()
@@ -245,19 +232,11 @@ def _lower_priority(pid: int | None) -> None:
     """Let the UI win the CPU over training: the child (and every thread it starts) runs niced.
 
     The child leads its own session, and Linux's autogroup scheduler shares the CPU between
-    sessions before it looks at nice values, so the session's autogroup is niced as well.
+    sessions before it looks at nice values, so the session's autogroup is niced as well
+    (see engine.priority; where neither can be set the run simply keeps its priority).
     """
-    if pid is None:
-        return
-    try:
-        os.setpriority(os.PRIO_PROCESS, pid, min(19, os.getpriority(os.PRIO_PROCESS, pid) + CHILD_NICENESS))
-    except (OSError, AttributeError):  # not permitted or not POSIX: the run simply keeps its priority
-        pass
-    try:
-        with open(f"/proc/{pid}/autogroup", "w") as autogroup:
-            autogroup.write(str(CHILD_NICENESS))
-    except OSError:  # no autogroup scheduler here: the plain nice value above is what counts
-        pass
+    if pid is not None:
+        priority.set_niceness(priority.run_niceness(), pid)
 
 
 def describe_seconds(seconds: Any) -> str:

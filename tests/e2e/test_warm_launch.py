@@ -1,4 +1,4 @@
-"""End to end: with spares on, the app's second launch runs on a warm spare and finishes like a cold one."""
+"""End to end: with spares on, the app's second launch runs on a warm spare, finishes like a cold one, and has a successor."""
 from __future__ import annotations
 
 import json
@@ -40,6 +40,8 @@ async def test_a_second_launch_from_the_app_runs_on_the_warm_spare_and_finishes(
         await until(pilot, lambda: str(spare_line.render()).startswith("spare ready"))  # once a second
         second = await _launch_quick(app, pilot)
         assert manager.handles[second].process.pid == spare_pid  # the spare became this run
+        successor = manager.spare  # started at once, not once the run trains: it yields to the run
+        assert successor is not None and successor.pid != spare_pid and successor.alive()
         state = manager.state(second)
         await until(pilot, lambda: state.finished)
         assert state.status == "finished", (state.status, state.error, manager.log_tail(second)[-5:])
@@ -47,3 +49,4 @@ async def test_a_second_launch_from_the_app_runs_on_the_warm_spare_and_finishes(
         assert [r["start"] for r in results] == ["cold", "warm"]
         assert [r["status"] for r in results] == ["finished", "finished"]
         assert results[1]["compile_cache"]["hit"] is True  # the first run compiled the same program
+        assert results[1]["history"] == results[0]["history"]  # same spec, same seed: the same numbers

@@ -96,3 +96,24 @@ def test_runs_piped_prints_every_column_and_whole_ids(tutor_home):
     assert header.split() == ["run", "experiment", "preset", "status", "best", "val", "test", "acc", "epochs",
                               "time", "s/epoch", "size"]
     assert [row.split()[0] for row in rows] == ids
+
+
+def _short_by_definition(ids: list[str]) -> dict[str, str]:
+    """The shortest tail of whole parts that no other id starts or ends with (every pair compared)."""
+    shown = {}
+    for run_id in ids:
+        parts = run_id.split("-")
+        tails = [tail for count in range(1, len(parts) + 1) if (tail := "-".join(parts[-count:]))]
+        shown[run_id] = next((tail for tail in tails
+                              if not any(o != run_id and (o.startswith(tail) or o.endswith(tail)) for o in ids)), run_id)
+    return shown
+
+
+def test_short_ids_agree_with_their_definition_on_ids_that_overlap_in_every_way():
+    pieces = ["a", "b", "ab", "ba", "2026", "a-b", "x-", "-x"]
+    ids = sorted({"".join(pieces[(seed * 7 + k * 3) % len(pieces)] for k in range(1 + seed % 4)) for seed in range(60)})
+    ids += ["20261129-121851-base-plain-a3fb", "20261129-121851-base-plain-a3fb-copy1", "plain-a3fb", "a3fb",
+            "0c1d-base-0c1d"]  # an id that starts with its own tail: the tail still names it alone
+    assert short_ids(ids) == _short_by_definition(ids) and short_ids(ids)["0c1d-base-0c1d"] == "0c1d"
+    copies = [f"20261129-121851-base-plain-a3fb-copy{i:03d}" for i in range(300)]
+    assert short_ids(copies) == _short_by_definition(copies) == {c: c.rsplit("-", 1)[1] for c in copies}

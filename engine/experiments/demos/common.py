@@ -16,6 +16,7 @@ from engine.training import pipeline
 from engine.training.callbacks import EventsCallback
 
 InitFactory = Callable[[int], Any]  # layer index (1-based; 0 = output) -> a fresh initializer
+FEW_STEPS = 128  # steps in all, below which one step per call trains sooner (a trace is ~0.5 s, a call ~1 ms)
 
 
 def demo_split(ctx: RunContext, digits: range, per_class: int) -> Split:
@@ -114,14 +115,14 @@ def fit(ctx: RunContext, model: keras.Model, split: Split, *, series: str, epoch
     """
     ctx.check_stop()
     ctx.phase("training", series=series)
+    steps = max(len(split.y_train) // batch_size, 1)
     if compile_model:
         # Building the optimizer's slot variables here, eagerly, instead of inside the first traced step cuts
         # that step's tracing several-fold (see benchmarks/bench_demos.py).
         optimizer.build(model.trainable_variables)
         model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy", metrics=["accuracy"],
-                      steps_per_execution=steps_per_execution)
+                      steps_per_execution=per_call(steps_per_execution, steps, epochs))
     clock = EpochClock()
-    steps = max(len(split.y_train) // batch_size, 1)
     history = model.fit(train_batches(split.x_train, split.y_train, batch_size, seed),
                         validation_data=pipeline.eval_dataset(split.x_val, split.y_val) if validate else None,
                         epochs=epochs, verbose=0,
@@ -129,6 +130,16 @@ def fit(ctx: RunContext, model: keras.Model, split: Split, *, series: str, epoch
                                    clock, *callbacks])
     hist = {k: [float(v) for v in values] for k, values in history.history.items()}
     return {"history": hist, "epoch_seconds": clock.seconds, "epochs": len(hist.get("loss", []))}
+
+
+def per_call(steps_per_execution: int, steps: int, epochs: int) -> int:
+    """Steps per Keras call: one when the whole training is only a few calls' worth of steps.
+
+    Keras traces its multi-step loop's body twice (once to learn its output types), so for a
+    short training (a quick run: a few steps, one or two epochs) the per-call overhead that
+    running many steps per call saves is less than the second trace costs; the numbers are the same.
+    """
+    return 1 if steps * epochs <= FEW_STEPS else steps_per_execution
 
 
 def accuracy(model: keras.Model, x: np.ndarray, y: np.ndarray) -> float:
