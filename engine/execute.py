@@ -73,6 +73,7 @@ def execute(spec: RunSpec, home: str | os.PathLike | None = None, run_id: str | 
                            params=dict(spec.params), quick=spec.quick, pid=os.getpid()))
     result: dict[str, Any] = {}
     error = ""
+    programs = xla_cache.programs_noted()  # a spare's rehearsal has asked for some already
     try:
         ctx.phase("starting TensorFlow")
         runner = load_runner(spec)
@@ -103,7 +104,8 @@ def execute(spec: RunSpec, home: str | os.PathLike | None = None, run_id: str | 
     document = {"run_id": path.name, "status": status, "experiment": spec.experiment, "preset": spec.preset,
                 "params": dict(spec.params), "quick": spec.quick, "started": started, "finished": time.time(),
                 "seconds": round(time.time() - started, 3), "devices": _devices(), "start": start,
-                "compile_cache": xla_cache.compile_report(cached_before, xla_cache.entries(cache))}
+                "compile_cache": xla_cache.compile_report(cached_before, xla_cache.entries(cache),
+                                                          compiled=xla_cache.programs_noted() > programs)}
     if error:
         document["error"] = error
     document.update(result)

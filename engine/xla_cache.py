@@ -98,11 +98,29 @@ def clear(home: str | os.PathLike | None = None) -> tuple[int, int]:
     return len(found), sum(found.values())
 
 
-def compile_report(before: dict[str, int], after: dict[str, int]) -> dict[str, object]:
-    """Whether a run's compiles came from the cache: a hit wrote nothing new into a non-empty cache."""
+def compile_report(before: dict[str, int], after: dict[str, int], compiled: bool = True) -> dict[str, object]:
+    """Whether a run's compiles came from the cache: a hit wrote nothing new into a non-empty cache.
+
+    A run that asked for no XLA program (`compiled` False: a Keras-fit demo on a CPU) and wrote none
+    has no hit to report (None), whatever other runs left in the cache.
+    """
     written = sorted(set(after) - set(before))
-    return {"hit": bool(before) and not written, "entries_before": len(before), "entries_written": len(written),
-            "bytes": sum(after.values())}
+    hit = False if written else (bool(before) if compiled else None)
+    return {"hit": hit, "entries_before": len(before), "entries_written": len(written), "bytes": sum(after.values())}
+
+
+_programs = 0  # XLA programs this process has asked for, counted by the engine's compiled loop
+
+
+def note_program() -> None:
+    """Count one XLA program this process is about to trace (the compiled epoch loop calls this)."""
+    global _programs
+    _programs += 1
+
+
+def programs_noted() -> int:
+    """How many XLA programs this process has asked for so far."""
+    return _programs
 
 
 def align_program_names(block: int = NAME_BLOCK) -> int | None:

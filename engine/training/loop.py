@@ -15,6 +15,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from engine import xla_cache
 from engine.context import StopFlag
 from engine.events import EventWriter
 from engine.events_contract import BatchProgress, EpochEnd
@@ -93,6 +94,8 @@ class EpochLoop:
         # XLA epoch with dropout took ~6 s against ~1.1 s in graph mode (and ~0.5 s under XLA
         # without dropout), so a model with dropout keeps its loop in graph mode
         self.xla = bool(xla) and not any(isinstance(layer, keras.layers.Dropout) for layer in _layers(model))
+        if self.xla:
+            xla_cache.note_program()  # so the run's result can say whether its compile was a cache hit
         # autograph off: the loop is an explicit tf.while_loop and Keras layers need no conversion, and
         # converting the call tree (every layer and the optimizer) took ~0.6 s of each trace here
         self._epoch = tf.function(self._epoch_graph, jit_compile=self.xla, autograph=False)

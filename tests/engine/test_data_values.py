@@ -107,7 +107,7 @@ def test_the_chapters_splits_have_fixed_sizes_and_a_fixed_validation_sample():
     assert high.y_train[:8].tolist() == [0, 4, 0, 1, 2, 3, 1, 4]
     assert high.y_test[:8].tolist() == [2, 4, 0, 4, 1, 4, 0, 4]
     assert {low.y_train.dtype, low.y_val.dtype, low.y_test.dtype} == {np.dtype(np.int32)}
-    assert low.x_train.shape[1:] == (28, 28) and len(low.x_val) == 5099
+    assert low.x_train.shape[1:] == (28, 28) and len(low.x_val) == 5099 and high.x_test.shape == (4861, 28, 28)
     again = data.digits_split(mnist, range(5, 10), seed=data.VALIDATION_SEED)
     other = data.digits_split(mnist, range(5, 10), seed=1)
     assert np.array_equal(again.y_val, high.y_val) and not np.array_equal(other.y_val, high.y_val)

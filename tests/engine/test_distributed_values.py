@@ -208,3 +208,10 @@ def test_network_refusals_word_for_word():
     assert str(caught.value) == (
         f"No chief answers at 127.0.0.1:{closed}; start it first with `ch11-tutor run tune --distributed chief "
         f"--oracle 127.0.0.1:{closed}` and check the address and any firewall between the machines.")
+
+
+def test_a_half_bracketed_address_is_refused_as_ipv6():
+    for text in ("[::1:80", "::1]:80"):
+        with pytest.raises(ParamError) as caught:
+            parse_address(text)
+        assert str(caught.value) == f"--oracle '{text}' looks like an IPv6 address; write it as [ADDRESS]:PORT."

@@ -230,10 +230,11 @@ def test_the_std_band_includes_its_low_end():
 
 def selu_numbers():
     numbers = copy.deepcopy(selu.example_numbers())
-    for runs in numbers["at_start"].values():  # each layer its own value: a sentence quoting the wrong one shows
-        for run in runs:
-            run["mean"] = [m + 0.001 * i for i, m in enumerate(run["mean"])]
-            run["std"] = [s + 0.001 * i for i, s in enumerate(run["std"])]
+    for label, runs in numbers["at_start"].items():  # each seed and layer its own value: quoting the wrong one shows
+        runs = numbers["at_start"][label] = [copy.deepcopy(run) for run in runs]  # seeds may share one record
+        for seed, run in enumerate(runs):
+            run["mean"] = [m + 0.001 * i + 0.01 * seed for i, m in enumerate(run["mean"])]
+            run["std"] = [s + 0.001 * i + 0.01 * seed for i, s in enumerate(run["std"])]
     for run in numbers["after_training"].values():
         run["mean"] = [m + 0.001 * i for i, m in enumerate(run["mean"])]
         run["std"] = [s + 0.001 * i for i, s in enumerate(run["std"])]
@@ -254,6 +255,8 @@ def test_selu_sentences_quote_the_last_layer_of_the_first_seed():
     assert claim(judged, "after_training").text.endswith(
         f"SELU's last layer then had mean {after['mean'][-1]:+.3f} and std {after['std'][-1]:.3f}.")
     assert len({first["std"][-1], first["std"][-2], first["std"][1]}) == 3  # the three indices differ
+    second = numbers["at_start"][label["dropout"]][1]
+    assert f"{second['std'][-1]:.3f}" != f"{drop['std'][-1]:.3f}"  # and so do the seeds
 
 
 def test_selu_untrained_and_touching_intervals():
@@ -483,3 +486,11 @@ def test_a_short_range_test_starts_from_its_first_loss():
 def test_the_mc_accuracy_gap_is_printed_in_points():
     judged = dropout.judge(dropout_numbers(accuracy_pair={"n": 100, "only_mc_right": 0, "only_single_right": 20}))
     assert "-20.0 points [-27.9, -12.1] (95% CI, paired over 100 test images;" in claim(judged, "mc_not_worse").text
+
+
+def test_steps_to_settle_say_how_many_starts_never_did():
+    numbers = copy.deepcopy(momentum.example_numbers())
+    usual = numbers["by_momentum"][numbers["usual"]]
+    usual["steps_to_converge"] = [40, 40, None]
+    assert claim(momentum.judge(numbers), "usual_converges").text.endswith(
+        "after 40 ± 0 for 2 of 3 starts (the rest never) steps.")

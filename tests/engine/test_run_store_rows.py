@@ -207,3 +207,96 @@ def test_a_run_without_a_chosen_id_gets_a_new_one(tutor_home):
     path = store.create(resolve_spec("base", "dropout"))
     assert path.parent == store.root and re.fullmatch(r"\d{8}-\d{6}-base-dropout-[0-9a-f]{4}", path.name)
     assert json.loads((path / SPEC).read_text())["run_id"] == path.name
+
+
+@pytest.fixture
+def read_only_home(tmp_path):
+    """A home on a read-only filesystem (a tmpfs mounted read-only), where this process may mount one."""
+    mount = tmp_path / "read-only"
+    mount.mkdir()
+    made = subprocess.run(["mount", "-t", "tmpfs", "-o", "ro,size=1m", "tmpfs", str(mount)], capture_output=True)
+    if made.returncode != 0:
+        pytest.skip("cannot mount a filesystem here")
+    yield mount
+    subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def test_a_read_only_home_is_named_as_such(read_only_home):
+    store = RunStore(read_only_home)
+    assert store.root == read_only_home / "runs"
+    with pytest.raises(RunError) as caught:
+        store.create(resolve_spec("base", "plain"), run_id="r")
+    assert str(caught.value) == (f"The disk holding {read_only_home / 'runs'} is read-only, so nothing can be "
+                                 "written there; choose a writable home with --home or $CH11_TUTOR_HOME.")
+
+
+def test_an_unchanged_ended_run_is_not_read_again(tutor_home):
+    store = RunStore()
+    path = run_folder(store, "done", **{RESULT: FINISHED})
+    assert store.list()[0].seconds == 12.0
+    before = os.stat(path / RESULT)
+    text = (path / RESULT).read_text().replace('"seconds": 12.0', '"seconds": 99.0')
+    (path / RESULT).write_text(text)  # same size, and the same mtime below: its signature has not moved
+    os.utime(path / RESULT, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert store.list()[0].seconds == 12.0  # the index's row, not a fresh read
+    assert store.summary(path).seconds == 99.0
+
+
+def test_a_damaged_index_is_rebuilt_and_the_listing_says_so(tutor_home):
+    store = RunStore()
+    run_folder(store, "done", **{RESULT: FINISHED})
+    store.list()
+    index = next(p for p in tutor_home.iterdir() if p.is_file() and not p.name.endswith(("-wal", "-shm")))
+    index.write_bytes(b"not a database at all" * 100)
+    heard: list[str] = []
+    assert [r.run_id for r in store.list(notice=heard.append)] == ["done"]
+    assert len(heard) == 1 and heard[0].startswith(f"The run index {index} was unreadable (")
+    assert heard[0].endswith("; it is being rebuilt from the run folders.")
+
+
+def test_a_run_just_past_its_thirty_seconds_without_a_process_died(tutor_home):
+    store = RunStore()
+    path = run_folder(store, "late")
+    aged(path, 30.3)
+    assert store.status(path) == ("died", "the run never started a process")
+
+
+def test_a_stop_request_before_the_process_is_recorded(tutor_home):
+    store = RunStore()
+    path = run_folder(store, "early")  # just made, no process.json yet: counted as starting
+    assert store.request_stop(path) is True and (path / "STOP").exists()
+
+
+def test_an_epoch_without_metrics_still_counts(tutor_home):
+    store = RunStore()
+    path = run_folder(store, "live")
+    write_events(path, {"type": "run_started", "time": 1.0}, {"type": "epoch_end", "time": 2.0, "epoch": 1},
+                 {"type": "epoch_end", "time": 3.0, "epoch": 2, "metrics": {"val_accuracy": 0.7}})
+    row = store.summary(path)
+    assert (row.epochs, row.best_val_accuracy) == (2, 0.7)
+
+
+def test_a_process_whose_name_holds_a_parenthesis(tmp_path):
+    """/proc/PID/stat puts the name in parentheses: only the last ')' ends it."""
+    odd = tmp_path / "odd\udcff) x"  # a non-UTF-8 byte too, as a name may hold any bytes
+    odd.symlink_to(sys.executable)
+    child = subprocess.Popen([os.fsencode(odd), "-c", "import sys; sys.stdin.read()"], stdin=subprocess.PIPE)
+    try:
+        with open(f"/proc/{child.pid}/stat", "rb") as handle:
+            raw = handle.read()
+        assert b") x) " in raw  # the kernel really gave it the odd name
+        assert process_start_ticks(child.pid) == int(raw[raw.rindex(b")") + 1:].split()[19])
+        assert process_alive({"pid": child.pid, "start_ticks": process_start_ticks(child.pid)}) is True
+    finally:
+        child.stdin.close()
+        child.wait()
+    zombie = subprocess.Popen([os.fsencode(odd), "-c", ""])
+    try:
+        state = b""
+        while state != b"Z":  # the kernel's own record of the child: no clock involved
+            with open(f"/proc/{zombie.pid}/stat", "rb") as handle:
+                raw = handle.read()
+            state = raw[raw.rindex(b")") + 1:].split()[0]
+        assert process_alive({"pid": zombie.pid}) is False
+    finally:
+        zombie.wait()

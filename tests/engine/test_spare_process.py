@@ -96,3 +96,6 @@ def test_a_run_on_a_spare_gives_the_cold_run_s_numbers_at_a_cold_run_s_priority(
     assert _epoch_metrics(warm.path) == _epoch_metrics(cold.path) != []
     for part in ("summary", "configurations", "tables", "verdict"):
         assert results[1][part] == results[0][part], part
+    # Keras fit on a CPU compiles no XLA program: no hit to report, though the rehearsal left one in the cache
+    assert [r["compile_cache"]["hit"] for r in results] == [None, None]
+    assert results[1]["compile_cache"]["entries_before"] >= 1

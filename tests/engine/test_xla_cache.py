@@ -47,6 +47,9 @@ def test_a_hit_is_a_run_that_found_entries_and_wrote_none():
     assert xla_cache.compile_report({"a": 5}, {"a": 5, "b": 7}) == {
         "hit": False, "entries_before": 1, "entries_written": 1, "bytes": 12}
     assert xla_cache.compile_report({}, {})["hit"] is False  # an empty cache is never a hit
+    # a run that asked for no XLA program has no hit to report, whatever the cache holds
+    assert xla_cache.compile_report({"a": 5}, {"a": 5}, compiled=False)["hit"] is None
+    assert xla_cache.compile_report({"a": 5}, {"a": 5, "b": 7}, compiled=False)["hit"] is False
 
 
 def test_cache_clear_empties_the_folder_and_says_how_much_it_freed(tutor_home, capsys):

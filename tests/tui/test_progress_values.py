@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
 
 import pytest
 
@@ -216,3 +217,65 @@ def test_opening_the_same_question_or_theme_again_writes_nothing(tutor_home):
     assert not path.exists()
     progress.open_question("q2")
     assert json.loads(path.read_text())["last_question"] == "q2"
+
+
+def test_a_write_that_fails_after_the_change_keeps_it_once(tutor_home):
+    tutor_home.mkdir(parents=True)
+    path = tutor_home / ("p" * 240 + ".json")  # the lock's name fits, the atomic writer's temporary name does not
+    said: list[str] = []
+    progress = Progress(path, on_save_error=said.append)
+    progress.record_demo("q1", "run-1")
+    assert progress.get("q1").demo_runs == ["run-1"]  # applied before the write failed, and not applied again
+    assert said == [f"Progress could not be saved to {path} (File name too long); it is kept until you quit."]
+    assert not path.exists()
+
+
+def test_a_file_read_back_keeps_its_path_and_can_be_changed(tutor_home):
+    tutor_home.mkdir(parents=True)
+    path = tutor_home / FILE_NAME
+    path.write_text('{"theme": "nord"}')  # no questions yet: an empty record, not a broken one
+    loaded = Progress.load(path)
+    assert (loaded.path, loaded.theme, loaded.questions, loaded.notice) == (path, "nord", {}, None)
+    loaded.reveal("q9")
+    assert Progress.load(path).get("q9").revealed and Progress.load(path).theme == "nord"
+
+
+def test_two_untimed_ratings_keep_this_copys():
+    mine = QuestionProgress(rating=[1])
+    mine.absorb(QuestionProgress(rating=[2]))
+    assert mine.rating == [1]
+
+
+def test_the_place_follows_the_other_copy_while_this_one_has_not_moved(tutor_home):
+    path = tutor_home / FILE_NAME
+    first, second = Progress.load(path), Progress.load(path)
+    first.open_question("q1")
+    first.set_theme("nord")
+    second.refresh()
+    second.open_question("q2")  # the other copy moves on; this one stayed where it was
+    first.refresh()
+    assert (first.last_question, first.theme) == ("q2", "nord")
+
+
+@pytest.fixture
+def read_only_folder(tmp_path):
+    """A folder holding a broken progress.json on a filesystem then made read-only, where this process may mount."""
+    mount = tmp_path / "read-only"
+    mount.mkdir()
+    made = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount)], capture_output=True)
+    if made.returncode != 0:
+        pytest.skip("cannot mount a filesystem here")
+    try:
+        (mount / FILE_NAME).write_text("not json")
+        subprocess.run(["mount", "-o", "remount,ro", str(mount)], check=True, capture_output=True)
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def test_a_broken_file_that_cannot_be_moved_is_left_where_it_is(read_only_folder):
+    path = read_only_folder / FILE_NAME
+    progress = Progress.load(path)
+    assert progress.notice == (f"Saved progress in {path} was unreadable (Expecting value); it was left where it is "
+                               "and a fresh record was started.")
+    assert path.read_text() == "not json"

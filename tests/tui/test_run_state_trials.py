@@ -74,3 +74,23 @@ def test_an_epoch_end_without_its_epoch_keeps_the_one_in_progress():
     assert state.history[""] == {"epoch": [4], "loss": [0.5]}
     state.fold({"type": "epoch_end", "time": 3.0, "epoch": 5.0, "metrics": None})
     assert state.epoch == 5 and state.metrics == {} and state.history[""]["epoch"] == [4, 5]
+
+
+def test_progress_without_a_step_keeps_the_step_and_starts_the_clock_there():
+    state = folded({"type": "batch_progress", "time": 1.0, "epoch": 1, "step": 3, "steps": 10},
+                   {"type": "phase", "time": 2.0, "name": "evaluating"},
+                   {"type": "batch_progress", "time": 3.0, "epoch": 1, "steps": 10})
+    assert (state.step, state.clock_step, state.epoch_started) == (3, 3, 3.0)
+
+
+def test_a_trial_resumed_after_one_epoch_has_that_epoch_done():
+    state = folded({"type": "trial_started", "time": 1.0, "trial": "0005", "initial_epoch": 1, "epochs": 3})
+    assert (state.epoch, state.epoch_ended) == (1, True)
+
+
+def test_epoch_eta_at_the_last_step_and_after_one_step():
+    last = folded({"type": "batch_progress", "time": 5.0, "epoch": 1, "step": 10, "steps": 10})
+    assert last.epoch_eta() == 0.0  # done, though no time has passed since the clock started
+    one = folded({"type": "batch_progress", "time": 5.0, "epoch": 1, "step": 2, "steps": 10},
+                 {"type": "batch_progress", "time": 7.0, "epoch": 1, "step": 3, "steps": 10})
+    assert one.epoch_eta() == 14.0  # one step in 2 s, seven to go
