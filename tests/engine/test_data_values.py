@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import os
 import zipfile
 
 import numpy as np
@@ -127,3 +128,36 @@ def test_a_subset_keeps_a_fifth_as_many_for_validation_and_test_but_at_least_ten
 
 def test_a_source_describes_itself_for_the_events(tmp_path):
     assert data.DataSource("env", tmp_path).describe() == {"kind": "env", "path": str(tmp_path)}
+
+
+def test_a_file_rewritten_in_place_is_read_again(tmp_path):
+    path = archive(tmp_path / "mnist.npz")
+    assert int(data.load(path).y_test.max()) == 0
+    labels = np.zeros(SHAPES["y_test"], np.uint8)
+    labels[0] = 7
+    before = path.stat()
+    archive(path, y_test=labels)  # the same size: only the modification time tells
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns + 1_000_000_000))
+    assert int(data.load(path).y_test.max()) == 7
+    stamp = path.stat()
+    archive(path, y_test=labels, extra=np.zeros(3, np.uint8))  # another size, the same modification time
+    labels[0] = 3
+    archive(path, y_test=labels, extra=np.zeros(3, np.uint8))
+    os.utime(path, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+    assert int(data.load(path).y_test.max()) == 3
+
+
+def test_the_keras_cache_is_found_in_the_home(tmp_path, monkeypatch):
+    monkeypatch.delenv(data.DATA_ENV, raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    cache = tmp_path / ".keras" / "datasets" / "mnist.npz"
+    cache.parent.mkdir(parents=True)
+    cache.write_bytes(b"")
+    assert data.locate() == data.DataSource("keras-cache", cache)
+
+
+def test_pickled_labels_are_refused_by_the_quick_check(tmp_path):
+    path = archive(tmp_path / "pickled.npz", y_train=np.zeros(SHAPES["y_train"], object))
+    assert quick_refusal(path) == (
+        f"MNIST file {path} is not a readable .npz archive (Object arrays cannot be loaded when allow_pickle=False); "
+        "it may be truncated — replace it or remove it to use the bundled copy.")

@@ -11,6 +11,7 @@ import time
 import pytest
 
 from engine.atomic import write_json_atomic
+from engine.disk_faults import RESERVE
 from engine.errors import RunError
 from engine.registry import resolve_spec
 from engine.run_index import RunIndex, folder_size
@@ -300,3 +301,27 @@ def test_a_process_whose_name_holds_a_parenthesis(tmp_path):
         assert process_alive({"pid": zombie.pid}) is False
     finally:
         zombie.wait()
+
+
+def test_a_dead_run_gives_back_its_reserve_and_a_live_one_keeps_it(tutor_home):
+    store = RunStore()
+    dead = run_folder(store, "dead", **{PROCESS: {"pid": "gone"}})
+    (dead / RESERVE).write_bytes(b"\0" * 1024)
+    assert store.status(dead)[0] == "died" and not (dead / RESERVE).exists()
+    live = run_folder(store, "live")
+    (live / RESERVE).write_bytes(b"\0" * 1024)
+    assert store.status(live)[0] == "running" and (live / RESERVE).exists()
+
+
+def test_an_indexed_dead_run_that_still_holds_its_reserve_is_read_again(tutor_home):
+    store = RunStore()
+    dead = run_folder(store, "dead", **{PROCESS: {"pid": "gone"}})
+    aged(dead, 60)
+    assert store.list()[0].status == "died"  # indexed, and its reserve (none yet) released
+    (dead / RESERVE).write_bytes(b"\0" * 1024)  # as a dead run indexed before reserves were given back
+    assert store.list()[0].status == "died" and not (dead / RESERVE).exists()
+    finished = run_folder(store, "done", **{RESULT: FINISHED})
+    store.list()
+    (finished / RESERVE).write_bytes(b"\0" * 1024)
+    store.list()
+    assert (finished / RESERVE).exists()  # only a dead run's reserve is the listing's to give back
