@@ -2,8 +2,8 @@
 
 Importing TensorFlow is not all a first run pays: its first `fit` also converts Keras's train and
 test steps with AutoGraph, loads tf.data, optimizer and op-kernel code, and its first XLA program
-sets up the compiler. Each runner path is rehearsed on a few blank images: Keras `fit` with many
-steps per call (the demos), the engine's XLA-compiled epoch loop (base and its kin), inference,
+sets up the compiler. Each runner path is rehearsed on a few blank images: Keras `fit` traced with
+many steps per call and eager (the demos, long and short), the engine's XLA-compiled epoch loop (base and its kin), inference,
 a TensorBoard scalar and a saved model. Keras's global state and every global random generator
 are then reset, so the run is the same run a fresh process would give.
 """
@@ -62,6 +62,10 @@ def _keras_fit(x: np.ndarray, y: np.ndarray) -> None:
     model.fit(common.train_batches(x, y, BATCH, 0), validation_data=pipeline.eval_dataset(x, y),
               epochs=1, verbose=0)
     model.predict(pipeline.as_float(x), batch_size=1024, verbose=0)
+    model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy", metrics=["accuracy"],
+                  run_eagerly=True)  # a quick demo's few steps run eagerly: their first op calls, paid here
+    model.fit(common.train_batches(x, y, BATCH, 0), validation_data=pipeline.eval_dataset(x, y),
+              epochs=1, verbose=0)
 
 
 def _compiled_loop(x: np.ndarray, y: np.ndarray, scratch: Path) -> None:

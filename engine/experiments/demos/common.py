@@ -16,7 +16,8 @@ from engine.training import pipeline
 from engine.training.callbacks import EventsCallback
 
 InitFactory = Callable[[int], Any]  # layer index (1-based; 0 = output) -> a fresh initializer
-FEW_STEPS = 128  # steps in all, below which one step per call trains sooner (a trace is ~0.5 s, a call ~1 ms)
+FEW_STEPS = 128  # steps in all, up to which one step per call trains sooner (a trace ~0.5 s, a call ~1 ms)
+EAGER_STEPS = 24  # steps in all, up to which eager steps (~50 ms each) finish before tracing them would (~1 s)
 
 
 def demo_split(ctx: RunContext, digits: range, per_class: int) -> Split:
@@ -121,13 +122,18 @@ def fit(ctx: RunContext, model: keras.Model, split: Split, *, series: str, epoch
         # that step's tracing several-fold (see benchmarks/bench_demos.py).
         optimizer.build(model.trainable_variables)
         model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy", metrics=["accuracy"],
-                      steps_per_execution=per_call(steps_per_execution, steps, epochs))
+                      steps_per_execution=per_call(steps_per_execution, steps, epochs),
+                      run_eagerly=steps * epochs <= EAGER_STEPS)
     clock = EpochClock()
-    history = model.fit(train_batches(split.x_train, split.y_train, batch_size, seed),
-                        validation_data=pipeline.eval_dataset(split.x_val, split.y_val) if validate else None,
-                        epochs=epochs, verbose=0,
-                        callbacks=[EventsCallback(ctx.events, ctx.stop, epochs, steps, tags={"series": series}),
-                                   clock, *callbacks])
+    try:
+        history = model.fit(train_batches(split.x_train, split.y_train, batch_size, seed),
+                            validation_data=pipeline.eval_dataset(split.x_val, split.y_val) if validate else None,
+                            epochs=epochs, verbose=0,
+                            callbacks=[EventsCallback(ctx.events, ctx.stop, epochs, steps, tags={"series": series}),
+                                       clock, *callbacks])
+    finally:
+        # only the training is eager: predictions after it (some of them timed) stay traced as before
+        model.run_eagerly = False
     hist = {k: [float(v) for v in values] for k, values in history.history.items()}
     return {"history": hist, "epoch_seconds": clock.seconds, "epochs": len(hist.get("loss", []))}
 
@@ -138,6 +144,8 @@ def per_call(steps_per_execution: int, steps: int, epochs: int) -> int:
     Keras traces its multi-step loop's body twice (once to learn its output types), so for a
     short training (a quick run: a few steps, one or two epochs) the per-call overhead that
     running many steps per call saves is less than the second trace costs; the numbers are the same.
+    A quick run's handful of steps (EAGER_STEPS) is not traced at all: tracing Keras's training and
+    test steps costs about a second here, more than those steps take eagerly.
     """
     return 1 if steps * epochs <= FEW_STEPS else steps_per_execution
 
