@@ -84,7 +84,7 @@ def judge(numbers: dict[str, Any]) -> Verdict:
     claims = [
         Claim("usual_converges", settled,
               f"With momentum {numbers['usual']} {sum(s is not None for s in usual_steps)} of {n} starts settled "
-              f"within {numbers['tolerance']:g} of the minimum, after {_steps(usual_steps)} steps."),
+              f"within {numbers['tolerance']:g} of the minimum, after {_steps(usual_steps, ' steps')}."),
         Claim("overshoots", more,
               f"Crossings of the minimum per start: {fmt(over_high, 1, 1)} with momentum {numbers['high']} against "
               f"{fmt(over_usual, 1, 1)} with {numbers['usual']} (95% CI over {n} starts; counted until settled "
@@ -100,11 +100,12 @@ def judge(numbers: dict[str, Any]) -> Verdict:
     return verdict(claims, numbers)
 
 
-def _steps(steps: Sequence[int | None]) -> str:
+def _steps(steps: Sequence[int | None], unit: str = "") -> str:
+    """Mean steps to settle with its interval, the unit after the number, and how many starts never settled."""
     done = [s for s in steps if s is not None]
     if not done:
         return "none within the budget"
-    text = fmt(mean_ci(done), 1, 0)
+    text = fmt(mean_ci(done), 1, 0) + unit
     return text if len(done) == len(steps) else f"{text} for {len(done)} of {len(steps)} starts (the rest never)"
 
 

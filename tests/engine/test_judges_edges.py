@@ -493,4 +493,4 @@ def test_steps_to_settle_say_how_many_starts_never_did():
     usual = numbers["by_momentum"][numbers["usual"]]
     usual["steps_to_converge"] = [40, 40, None]
     assert claim(momentum.judge(numbers), "usual_converges").text.endswith(
-        "after 40 ± 0 for 2 of 3 starts (the rest never) steps.")
+        "after 40 ± 0 steps for 2 of 3 starts (the rest never).")
