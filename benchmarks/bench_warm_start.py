@@ -2,12 +2,12 @@
 
 For a quick demo and for `base --quick`, each with a cold XLA cache (cleared first) and a warm one
 (primed by the run before). Then, with a warm cache, a warm run alone against a warm run whose
-successor spare starts at once beside it, as the app does after a hand-over. Runs get the app's
+successor spare starts at once beside it, as the app does after a hand-over (medians of N pairs). Runs get the app's
 priorities: a cold child is lowered as the app lowers it, a spare waits at the lowest priority and
 takes a run's when it becomes one. Prints Markdown tables with the ratios, the idle spare's
 resident memory and the load average.
 
-Usage: python benchmarks/bench_warm_start.py [--home DIR] [--run-niceness N]
+Usage: python benchmarks/bench_warm_start.py [--home DIR] [--run-niceness N] [--pairs N]
 On a machine shared with other work, a run at the app's nice 10 (its session too) waits behind
 every session at 0, and the figures measure that queue; `--run-niceness 0` measures the start.
 """
@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import tempfile
 import time
 
@@ -86,6 +87,7 @@ def main() -> None:
     parser.add_argument("--home", default=None)
     parser.add_argument("--run-niceness", type=int, default=priority.run_niceness(),
                         help="the runs' nice value (default: the app's); spares always wait at 19")
+    parser.add_argument("--pairs", type=int, default=3, help="runs alone and beside a successor spare, each")
     args = parser.parse_args()
     home, niceness = args.home or tempfile.mkdtemp(prefix="bench-warm-"), args.run_niceness
     os.environ.pop("TF_XLA_FLAGS", None)
@@ -107,12 +109,19 @@ def main() -> None:
                   f"| {c_total:.2f} s | {w_total:.2f} s | {c_total / w_total:.1f}× | {hits} | {ready_after:.1f} s "
                   f"| {(rss or 0) / 2**20:.0f} MB | {_load()} |", flush=True)
     print()
+    print(f"Medians of {args.pairs} pairs:")
     print("| workload (warm cache) | warm alone: 1st epoch | with a successor spare: 1st epoch | ratio "
           "| alone: whole | with successor: whole | ratio | load (1/5/15 min) |")
     print("|---|---|---|---|---|---|---|---|")
     for experiment, label in WORKLOADS:
-        a_first, a_total, *_ = _warm(home, experiment, niceness)
-        s_first, s_total, *_ = _warm(home, experiment, niceness, successor=True)
+        alone, beside = [], []
+        for pair in range(args.pairs):  # alternating which goes first, so neither always meets a cooler machine
+            order = (False, True) if pair % 2 == 0 else (True, False)
+            for successor in order:
+                first, total, *_ = _warm(home, experiment, niceness, successor=successor)
+                (beside if successor else alone).append((first, total))
+        a_first, a_total = (statistics.median(v) for v in zip(*alone))
+        s_first, s_total = (statistics.median(v) for v in zip(*beside))
         print(f"| {label} | {a_first:.2f} s | {s_first:.2f} s | {s_first / a_first:.2f} | {a_total:.2f} s "
               f"| {s_total:.2f} s | {s_total / a_total:.2f} | {_load()} |", flush=True)
     print(f"load average after: {_load()}")
