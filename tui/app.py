@@ -28,18 +28,18 @@ from tui.widgets.too_small import TooSmallScreen, too_small
 
 if TYPE_CHECKING:
     from engine.registry import RunSpec
-    from tui.run_manager import RunManager
+    from tui.run_manager import Listing, RunManager
     from tui.screens.lab import LabScreen
 
 LIGHT, DARK = "textual-light", "textual-dark"
 
 
-class LiveRunsFound(Message):
-    """Runs still training from an earlier session (e.g. after an SSH drop), found after startup."""
+class StoreListed(Message):
+    """The run store as read after startup: what the Runs screen first shows, and the runs still training."""
 
-    def __init__(self, run_ids: list[str]) -> None:
+    def __init__(self, listing: "Listing") -> None:
         super().__init__()
-        self.run_ids = run_ids
+        self.listing = listing
 
 
 class TutorApp(App[int]):
@@ -91,19 +91,22 @@ class TutorApp(App[int]):
 
     def _find_live_runs(self) -> None:
         """Read every run folder (a worker thread: there may be many); only posts a message."""
+        from engine.run_table import short_ids
         from engine.runs import RunStore
+        from tui.run_manager import Listing
 
         try:
-            running = [row.run_id for row in RunStore(self.home).list() if row.status == "running"]
+            runs = RunStore(self.home).list()
         except OSError:  # an unreadable runs folder: the Runs screen will say so when opened
             return
-        if running:
-            self.post_message(LiveRunsFound(running))
+        self.post_message(StoreListed(Listing(runs, short_ids(row.run_id for row in runs))))
 
-    def on_live_runs_found(self, message: LiveRunsFound) -> None:
-        """Follow runs left training by an earlier session, so they show live and quitting asks."""
+    def on_store_listed(self, message: StoreListed) -> None:
+        """Keep the listing for the Runs screen; follow runs left training by an earlier session."""
+        if self.run_manager.last_listing is None:  # the Runs screen may have listed the store since
+            self.run_manager.last_listing = message.listing
         followed = []
-        for run_id in message.run_ids:
+        for run_id in (row.run_id for row in message.listing.runs if row.status == "running"):
             try:
                 self.run_manager.follow(run_id)
                 followed.append(run_id)

@@ -8,6 +8,7 @@ burst of progress events costs one repaint.
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from typing import Any
 
 from textual.app import App
@@ -19,7 +20,7 @@ from engine import priority
 from engine.errors import TutorError
 from engine.launcher import RunHandle, Spare, attach, is_terminal, start_run, start_spare
 from engine.registry import RunSpec
-from engine.runs import LOG
+from engine.runs import LOG, RunSummary
 from engine.spare_rules import spares_enabled
 from tui.run_state import RunState
 
@@ -41,6 +42,14 @@ class RunUpdated(Message):
         return isinstance(message, RunUpdated) and message.run_id == self.run_id
 
 
+@dataclass(frozen=True)
+class Listing:
+    """One reading of the run store: its runs in store order and their short ids."""
+
+    runs: list[RunSummary]
+    short: dict[str, str]
+
+
 class RunManager:
     """Keeps the handles of runs this app started or follows; never blocks the UI on the engine."""
 
@@ -56,6 +65,9 @@ class RunManager:
         self.subscribers: list[MessagePump] = []
         self._timer: Timer | None = None
         self._last_status_check: dict[str, float] = {}
+        # The run store as last listed (by the app at start-up, then by the Runs screen), with short ids:
+        # a Runs screen opened later paints these rows at once, while it reads the store afresh.
+        self.last_listing: Listing | None = None
 
     def launch(self, spec: RunSpec) -> str:
         """Start a run on the warm spare if one is ready for it, else in a fresh child; returns its run id."""

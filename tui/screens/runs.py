@@ -4,7 +4,7 @@ from __future__ import annotations
 import csv
 import io
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +27,7 @@ from engine.runs import RunStore, RunSummary, seconds_per_epoch
 from engine.text_format import percent
 from tui.fit import fit_widths
 from tui.host import run_host
-from tui.run_manager import RunUpdated, describe_seconds
+from tui.run_manager import Listing, RunUpdated, describe_seconds
 from tui.widgets.confirm import ConfirmScreen
 from tui.widgets.curve_chart import CurveChart
 
@@ -104,9 +104,10 @@ class RowsShown(Message):
 class RunsLoaded(Message):
     """The run store was read (in a thread); rows and their short ids are ready."""
 
-    def __init__(self, rows: list[Row], short: dict[str, str], generation: int) -> None:
+    def __init__(self, rows: list[Row], short: dict[str, str], generation: int,
+                 listing: Listing | None = None) -> None:
         super().__init__()
-        self.rows, self.short, self.generation = rows, short, generation
+        self.rows, self.short, self.generation, self.listing = rows, short, generation, listing
 
 
 class CompareReady(Message):
@@ -161,6 +162,8 @@ class RunsScreen(Screen):
         self.fill_generation = self.filled_generation = 0
         self._fill: Fill | None = None
         self._narrow: bool | None = None  # whether the footer has room for the app's keys
+        self._fill_width = 0  # the width the table was last filled for
+        self._listed: list[Row] | None = None  # the rows as last shown, before live state changed any of them
         self._keys_stale = False  # whether the footer still offers the keys of the listing before
 
     def compose(self) -> ComposeResult:
@@ -171,7 +174,13 @@ class RunsScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        run_host(self.app).run_manager.subscribe(self)
+        manager = run_host(self.app).run_manager
+        manager.subscribe(self)
+        if manager.last_listing is not None:
+            # The store as the app last listed it goes into the screen's first frame, so hundreds of
+            # runs show as soon as the screen does; the listing read now replaces it if anything changed.
+            listing = manager.last_listing
+            self._show([Row.from_summary(run) for run in listing.runs], listing.short)
         self.load()
 
     def on_unmount(self) -> None:
@@ -200,12 +209,13 @@ class RunsScreen(Screen):
         """Read every run folder, and work out the short ids, off the UI thread."""
         store = self.store
         try:
-            rows = [Row.from_summary(summary) for summary in store.list()]
+            runs = store.list()
         except OSError as error:  # an unreadable runs folder: say so, keep the app
             self.app.call_from_thread(self._unreadable, generation, f"Cannot read {store.root}: "
                                       f"{error.strerror or error}.")
             return
-        self.post_message(RunsLoaded(rows, short_ids(row.run_id for row in rows), generation))
+        listing = Listing(runs, short_ids(run.run_id for run in runs))
+        self.post_message(RunsLoaded([Row.from_summary(run) for run in runs], listing.short, generation, listing))
 
     def _unreadable(self, generation: int, text: str) -> None:
         if generation == self.load_generation:
@@ -216,25 +226,34 @@ class RunsScreen(Screen):
         if message.generation != self.load_generation:
             return  # a newer listing is on its way
         self.loaded_generation = message.generation
-        self.rows = {row.run_id: row for row in message.rows}
-        self.short = message.short
+        if message.listing is not None:
+            run_host(self.app).run_manager.last_listing = message.listing
+        if message.rows == self._listed and not any(row.status == "running" for row in message.rows):
+            return  # what the table holds or is filling in already: nothing to redraw
+        self._show(message.rows, message.short)
+
+    def _show(self, rows: list[Row], short: dict[str, str]) -> None:
+        """Fill the table with these runs and say what the store holds."""
+        self._listed = [replace(row) for row in rows]
+        self.rows = {row.run_id: row for row in rows}
+        self.short = short
         self.marked &= set(self.rows)
         self._keys_stale = True  # the footer's keys follow once the first rows are painted: it rebuilds slowly
         manager = run_host(self.app).run_manager
-        for row in message.rows:
+        for row in rows:
             if row.status == "running":
                 try:
                     self._apply_state(row, manager.follow(row.run_id))  # picked up again after a restart
                 except Exception as error:  # a folder that vanished meanwhile: show it, keep going
                     row.problem = str(error)
         self.fill()
-        running = sum(row.status == "running" for row in message.rows)
-        total = human_size(sum(row.size_bytes or 0 for row in message.rows))
+        running = sum(row.status == "running" for row in rows)
+        total = human_size(sum(row.size_bytes or 0 for row in rows))
         self._say(f"{len(self.rows)} runs, {total} on disk" + (f", {running} running (followed live)" if running else "")
                   + ". Space selects runs, v overlays their validation curves, e exports CSV, d deletes, f5 reloads.")
 
     def on_resize(self) -> None:
-        if self.rows:
+        if self.rows and self.size.width != self._fill_width:
             self.fill()  # the columns that fit change with the width
         narrow = self.size.width < WIDE_FROM
         if narrow != self._narrow:
@@ -252,12 +271,14 @@ class RunsScreen(Screen):
         table = self.query_one("#runs-table", DataTable)
         previous = self._fill  # a fill cut short before its cursor's row arrived keeps the cursor's run
         current = previous.current if previous is not None and not previous.placed else self.current_run_id()
-        self.shown_columns = columns_for(self.size.width or None)
+        width = self.size.width or self.app.size.width  # before its first layout a screen has no size yet
+        self._fill_width = width
+        self.shown_columns = columns_for(width or None)
         order = [row.run_id for row in self.sorted_rows()]
         cells = [self.rows[run_id].cells(self.short.get(run_id)) for run_id in order]
         natural = [1] + [max([len(column)] + [len(c[column]) for c in cells]) for column in self.shown_columns]
         keep = [0] + [i + 1 for i, column in enumerate(self.shown_columns) if column in ("run", *NUMERIC)]
-        widths = fit_widths(natural, (self.size.width or 80) - SCROLLBAR, keep=keep)
+        widths = fit_widths(natural, (width or 80) - SCROLLBAR, keep=keep)
         table.clear(columns=True)
         table.add_column("", key="mark", width=widths[0])
         for column, width in zip(self.shown_columns, widths[1:]):
