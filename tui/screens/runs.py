@@ -25,6 +25,8 @@ from engine.run_index import human_size
 from engine.run_table import CORE_COLUMNS, WIDE_COLUMNS, WIDE_FROM, columns_for, short_ids
 from engine.runs import RunStore, RunSummary, seconds_per_epoch
 from engine.text_format import percent
+from tui.app_keys import ACTION as APP_KEY
+from tui.app_keys import app_key_copies, press_app_key
 from tui.fit import fit_widths
 from tui.host import run_host
 from tui.run_manager import Listing, RunUpdated, describe_seconds
@@ -137,12 +139,8 @@ class RunsScreen(Screen):
         Binding("e", "export", "CSV"),
         Binding("delete,d", "delete", "Delete"),
         Binding("f5", "reload", "Reload", show=False),
-        # Below WIDE_FROM columns the screen's own keys fill the footer: these unlisted copies of the
-        # app's keys take their place there, so the footer drops them whole instead of cutting one,
-        # and the keys still work (Help and the command palette list them).
-        Binding("q", "app_key('questions')", show=False),
-        Binding("l", "app_key('lab')", show=False),
-        Binding("question_mark,f1", "app_key('help')", show=False),
+        # Below WIDE_FROM columns the screen's own keys fill the footer: the app's keys step aside whole.
+        *app_key_copies("questions", "lab", "help"),
     ]
 
     def __init__(self, home: str | None = None) -> None:
@@ -389,7 +387,7 @@ class RunsScreen(Screen):
             return True if self.has_class("-comparing") or len(self.marked & set(self.rows)) >= 2 else None
         if action in ("export", "mark", "sort", "reverse", "open", "delete"):
             return True if self.rows else None
-        if action == "app_key":
+        if action == APP_KEY:
             return bool(self._narrow)  # False: the copy steps aside and the app's own key shows
         return True
 
@@ -501,7 +499,7 @@ class RunsScreen(Screen):
 
     async def action_app_key(self, key: str) -> None:
         """The app's key for Questions, Lab or Help, pressed where the footer had no room to show it."""
-        await self.app.run_action("help" if key == "help" else f"switch_mode('{key}')")
+        await press_app_key(self.app, key)
 
     def _say(self, text: str) -> None:
         self.query_one("#runs-message", Static).update(text)
