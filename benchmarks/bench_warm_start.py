@@ -2,9 +2,9 @@
 
 For a quick demo and for `base --quick`, each with a cold XLA cache (cleared first) and a warm one
 (primed by the run before). Then, with a warm cache, a warm run alone against a warm run whose
-successor spare starts at once beside it, as the app does after a hand-over (medians of N pairs). Runs get the app's
-priorities: a cold child is lowered as the app lowers it, a spare waits at the lowest priority and
-takes a run's when it becomes one. Prints Markdown tables with the ratios, the idle spare's
+successor spare starts at once beside it, as the app does after a hand-over (medians of N pairs).
+Runs get the app's priorities: a cold child is lowered as the app lowers it, a spare waits at the
+lowest priority and takes a run's when it becomes one. Prints Markdown tables with the ratios, the idle spare's
 resident memory and the load average.
 
 Usage: python benchmarks/bench_warm_start.py [--home DIR] [--run-niceness N] [--pairs N]

@@ -3,8 +3,8 @@
 Importing TensorFlow is not all a first run pays: its first `fit` also converts Keras's train and
 test steps with AutoGraph, loads tf.data, optimizer and op-kernel code, and its first XLA program
 sets up the compiler. Each runner path is rehearsed on a few blank images: Keras `fit` traced with
-many steps per call and eager (the demos, long and short), the engine's XLA-compiled epoch loop (base and its kin), inference,
-a TensorBoard scalar and a saved model. Keras's global state and every global random generator
+many steps per call and eager (the demos, long and short), the engine's XLA-compiled epoch loop
+(base and its kin), inference, a TensorBoard scalar and a saved model. Keras's global state and every global random generator
 are then reset, so the run is the same run a fresh process would give.
 """
 from __future__ import annotations

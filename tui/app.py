@@ -91,15 +91,14 @@ class TutorApp(App[int]):
 
     def _find_live_runs(self) -> None:
         """Read every run folder (a worker thread: there may be many); only posts a message."""
-        from engine.run_table import short_ids
         from engine.runs import RunStore
         from tui.run_manager import Listing
 
         try:
-            runs = RunStore(self.home).list()
+            listing = Listing.read(RunStore(self.home))
         except OSError:  # an unreadable runs folder: the Runs screen will say so when opened
             return
-        self.post_message(StoreListed(Listing(runs, short_ids(row.run_id for row in runs))))
+        self.post_message(StoreListed(listing))
 
     def on_store_listed(self, message: StoreListed) -> None:
         """Keep the listing for the Runs screen; follow runs left training by an earlier session."""

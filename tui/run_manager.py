@@ -20,7 +20,8 @@ from engine import priority
 from engine.errors import TutorError
 from engine.launcher import RunHandle, Spare, attach, is_terminal, start_run, start_spare
 from engine.registry import RunSpec
-from engine.runs import LOG, RunSummary
+from engine.run_table import short_ids
+from engine.runs import LOG, RunStore, RunSummary
 from engine.spare_rules import spares_enabled
 from tui.run_state import RunState
 
@@ -48,6 +49,12 @@ class Listing:
 
     runs: list[RunSummary]
     short: dict[str, str]
+
+    @classmethod
+    def read(cls, store: RunStore) -> "Listing":
+        """List the store (OSError when its runs folder cannot be read); off the UI thread: it may be large."""
+        runs = store.list()
+        return cls(runs, short_ids(run.run_id for run in runs))
 
 
 class RunManager:

@@ -27,11 +27,6 @@ class FirstFrame(RunsScreen):
         super()._show(rows, short)
 
 
-def listing(home) -> Listing:
-    runs = RunStore(home).list()
-    return Listing(runs, short_ids(run.run_id for run in runs))
-
-
 def table_ids(screen: RunsScreen) -> list[str]:
     return [str(key.value) for key in screen.query_one("#runs-table", DataTable).rows]
 
@@ -39,7 +34,7 @@ def table_ids(screen: RunsScreen) -> list[str]:
 async def test_the_last_listing_is_shown_at_mount_and_a_run_deleted_since_leaves_with_the_fresh_one(tutor_home):
     ids = copy_many(tutor_home, COUNT)
     app = HostApp(FirstFrame, tutor_home)
-    app.run_manager.last_listing = listing(tutor_home)
+    app.run_manager.last_listing = Listing.read(RunStore(tutor_home))
     shutil.rmtree(tutor_home / "runs" / ids[0])  # by hand, after that listing
     async with app.run_test(size=(120, 36)) as pilot:
         screen = app.screen
@@ -53,7 +48,7 @@ async def test_the_last_listing_is_shown_at_mount_and_a_run_deleted_since_leaves
 async def test_an_unchanged_store_is_not_redrawn_when_its_fresh_listing_arrives(tutor_home):
     ids = copy_many(tutor_home, COUNT)
     app = HostApp(FirstFrame, tutor_home)
-    app.run_manager.last_listing = listing(tutor_home)
+    app.run_manager.last_listing = Listing.read(RunStore(tutor_home))
     async with app.run_test(size=(120, 36)) as pilot:
         screen = app.screen
         await wait_until(pilot, lambda: screen.filled)

@@ -5,6 +5,7 @@ from fixtures.host import HostApp, copy_many, settle, wait_until
 from textual.widgets import DataTable
 
 from engine.runs import RunStore
+from tui.run_manager import Listing
 from tui.screens.runs import RowsShown, RunsLoaded, RunsScreen
 
 COUNT = 300
@@ -65,7 +66,7 @@ async def test_a_sort_and_a_reload_in_the_middle_of_a_fill_leave_each_run_once_i
         assert len(set(shown)) == len(shown) == COUNT
         assert shown == sorted(ids, key=lambda run_id: experiment[run_id], reverse=True)
         assert screen.current_run_id() == chosen  # the cursor came back to its run, wherever it now is
-        screen.post_message(RunsLoaded([], {}, screen.load_generation - 1))  # a listing a newer one overtook
+        screen.post_message(RunsLoaded(Listing([], {}), [], screen.load_generation - 1))  # a listing a newer one overtook
         await settle(pilot)
         assert keys(table) == shown
 

@@ -6,13 +6,11 @@ import time
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Log, ProgressBar, Static, TabbedContent, TabPane
 
 from engine.errors import TutorError
-from tui.app_keys import ACTION as APP_KEY
-from tui.app_keys import app_key_copies, press_app_key
+from tui.app_keys import AppKeysScreen
 from tui.host import run_host
 from tui.run_manager import RunUpdated, describe_seconds
 from tui.run_state import RunState
@@ -25,7 +23,7 @@ TRAIN_AND_VAL_SERIES = 2  # with more series than this (or any trials), only val
 SHORT_METRICS = {"loss": "loss", "accuracy": "acc", "val_loss": "val loss", "val_accuracy": "val acc"}
 
 
-class RunViewScreen(Screen):
+class RunViewScreen(AppKeysScreen):
     """Follows one run's events and shows them as they arrive."""
 
     DEFAULT_CSS = """
@@ -52,9 +50,8 @@ class RunViewScreen(Screen):
         Binding("3", "tab('tab-trials')", "Trials"),
         Binding("4", "tab('tab-log')", "Log"),
         Binding("escape", "back", "Back"),
-        *app_key_copies("questions", "lab", "runs", "help"),
     ]
-    APP_KEYS_FROM = 110  # columns from which the app's keys fit in the footer after the view's own
+    APP_KEYS_FROM = 110
 
     def __init__(self, run_id: str) -> None:
         super().__init__()
@@ -66,10 +63,8 @@ class RunViewScreen(Screen):
         self._draw_timer: Timer | None = None
         self._log_size = -1
         self._ended = False  # whether the footer last showed the run as ended
-        self._narrow: bool | None = None  # whether the footer leaves the app's keys out
 
     def compose(self) -> ComposeResult:
-        self._narrow = self.app.size.width < self.APP_KEYS_FROM  # known before the footer is made
         yield Static(self.run_id, id="run-title", markup=False)
         yield Static("", id="run-phase", markup=False)
         yield Static("", id="run-metrics", markup=False)
@@ -247,19 +242,7 @@ class RunViewScreen(Screen):
         """Cancel only while the run can still be stopped: hidden once it has ended."""
         if action == "cancel_run":
             return self.state is not None and not self.state.finished
-        if action == APP_KEY:
-            return bool(self._narrow)  # False: the copy steps aside and the app's own key shows
-        return True
-
-    def on_resize(self) -> None:
-        narrow = self.size.width < self.APP_KEYS_FROM
-        if narrow != self._narrow:
-            self._narrow = narrow
-            self.refresh_bindings()  # the app's keys leave or rejoin the footer
-
-    async def action_app_key(self, key: str) -> None:
-        """The app's key for Questions, Lab, Runs or Help, pressed where the footer had no room to show it."""
-        await press_app_key(self.app, key)
+        return super().check_action(action, parameters)
 
     def action_cancel_run(self) -> None:
         if self.state is None or self.state.finished:

@@ -14,7 +14,6 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from engine.atomic import write_text_atomic
@@ -22,11 +21,10 @@ from engine.errors import TutorError
 from engine.paths import tutor_home
 from engine.run_cleanup import delete, refuse_running
 from engine.run_index import human_size
-from engine.run_table import CORE_COLUMNS, WIDE_COLUMNS, WIDE_FROM, columns_for, short_ids
+from engine.run_table import CORE_COLUMNS, WIDE_COLUMNS, WIDE_FROM, columns_for
 from engine.runs import RunStore, RunSummary, seconds_per_epoch
 from engine.text_format import percent
-from tui.app_keys import ACTION as APP_KEY
-from tui.app_keys import app_key_copies, press_app_key
+from tui.app_keys import AppKeysScreen
 from tui.fit import fit_widths
 from tui.host import run_host
 from tui.run_manager import Listing, RunUpdated, describe_seconds
@@ -104,12 +102,11 @@ class RowsShown(Message):
 
 
 class RunsLoaded(Message):
-    """The run store was read (in a thread); rows and their short ids are ready."""
+    """The run store was read (in a thread): its listing, and the rows made from it."""
 
-    def __init__(self, rows: list[Row], short: dict[str, str], generation: int,
-                 listing: Listing | None = None) -> None:
+    def __init__(self, listing: Listing, rows: list[Row], generation: int) -> None:
         super().__init__()
-        self.rows, self.short, self.generation, self.listing = rows, short, generation, listing
+        self.listing, self.rows, self.generation = listing, rows, generation
 
 
 class CompareReady(Message):
@@ -120,7 +117,7 @@ class CompareReady(Message):
         self.series, self.metric = series, metric
 
 
-class RunsScreen(Screen):
+class RunsScreen(AppKeysScreen):
     """The runs table, with compare and export."""
 
     DEFAULT_CSS = """
@@ -139,9 +136,8 @@ class RunsScreen(Screen):
         Binding("e", "export", "CSV"),
         Binding("delete,d", "delete", "Delete"),
         Binding("f5", "reload", "Reload", show=False),
-        # Below WIDE_FROM columns the screen's own keys fill the footer: the app's keys step aside whole.
-        *app_key_copies("questions", "lab", "help"),
     ]
+    APP_KEYS_FROM = WIDE_FROM  # below it the screen's own keys fill the footer
 
     def __init__(self, home: str | None = None) -> None:
         super().__init__()
@@ -159,13 +155,11 @@ class RunsScreen(Screen):
         self.load_generation = self.loaded_generation = 0
         self.fill_generation = self.filled_generation = 0
         self._fill: Fill | None = None
-        self._narrow: bool | None = None  # whether the footer has room for the app's keys
         self._fill_width = 0  # the width the table was last filled for
         self._listed: list[Row] | None = None  # the rows as last shown, before live state changed any of them
         self._keys_stale = False  # whether the footer still offers the keys of the listing before
 
     def compose(self) -> ComposeResult:
-        self._narrow = self.app.size.width < WIDE_FROM  # known before the footer is made: no rebuild on the first resize
         yield DataTable(id="runs-table", cursor_type="row", zebra_stripes=True)
         yield CurveChart("validation accuracy", "epoch", "", id="runs-compare")
         yield Static("Loading runs…", id="runs-message", markup=False)
@@ -207,13 +201,12 @@ class RunsScreen(Screen):
         """Read every run folder, and work out the short ids, off the UI thread."""
         store = self.store
         try:
-            runs = store.list()
+            listing = Listing.read(store)
         except OSError as error:  # an unreadable runs folder: say so, keep the app
             self.app.call_from_thread(self._unreadable, generation, f"Cannot read {store.root}: "
                                       f"{error.strerror or error}.")
             return
-        listing = Listing(runs, short_ids(run.run_id for run in runs))
-        self.post_message(RunsLoaded([Row.from_summary(run) for run in runs], listing.short, generation, listing))
+        self.post_message(RunsLoaded(listing, [Row.from_summary(run) for run in listing.runs], generation))
 
     def _unreadable(self, generation: int, text: str) -> None:
         if generation == self.load_generation:
@@ -224,11 +217,10 @@ class RunsScreen(Screen):
         if message.generation != self.load_generation:
             return  # a newer listing is on its way
         self.loaded_generation = message.generation
-        if message.listing is not None:
-            run_host(self.app).run_manager.last_listing = message.listing
+        run_host(self.app).run_manager.last_listing = message.listing
         if message.rows == self._listed and not any(row.status == "running" for row in message.rows):
             return  # what the table holds or is filling in already: nothing to redraw
-        self._show(message.rows, message.short)
+        self._show(message.rows, message.listing.short)
 
     def _show(self, rows: list[Row], short: dict[str, str]) -> None:
         """Fill the table with these runs and say what the store holds."""
@@ -252,11 +244,7 @@ class RunsScreen(Screen):
 
     def on_resize(self) -> None:
         if self.rows and self.size.width != self._fill_width:
-            self.fill()  # the columns that fit change with the width
-        narrow = self.size.width < WIDE_FROM
-        if narrow != self._narrow:
-            self._narrow = narrow
-            self.refresh_bindings()  # the app's keys leave or rejoin the footer
+            self.fill()  # the columns that fit change with the width (AppKeysScreen's handler sees to the footer)
 
     def fill(self) -> None:
         """Redraw the table with the columns that fit, in the sort order, the cursor on the same run.
@@ -387,9 +375,7 @@ class RunsScreen(Screen):
             return True if self.has_class("-comparing") or len(self.marked & set(self.rows)) >= 2 else None
         if action in ("export", "mark", "sort", "reverse", "open", "delete"):
             return True if self.rows else None
-        if action == APP_KEY:
-            return bool(self._narrow)  # False: the copy steps aside and the app's own key shows
-        return True
+        return super().check_action(action, parameters)
 
     def action_sort(self) -> None:
         """Sort by the next column (press again to move on; S reverses)."""
@@ -496,10 +482,6 @@ class RunsScreen(Screen):
 
     def action_reload(self) -> None:
         self.load()
-
-    async def action_app_key(self, key: str) -> None:
-        """The app's key for Questions, Lab or Help, pressed where the footer had no room to show it."""
-        await press_app_key(self.app, key)
 
     def _say(self, text: str) -> None:
         self.query_one("#runs-message", Static).update(text)

@@ -123,6 +123,8 @@ def fit(ctx: RunContext, model: keras.Model, split: Split, *, series: str, epoch
         optimizer.build(model.trainable_variables)
         model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy", metrics=["accuracy"],
                       steps_per_execution=per_call(steps_per_execution, steps, epochs),
+                      # a quick run's handful of steps is not traced at all: tracing Keras's training and
+                      # test steps costs about a second here, more than those steps take eagerly
                       run_eagerly=steps * epochs <= EAGER_STEPS)
     clock = EpochClock()
     try:
@@ -144,8 +146,6 @@ def per_call(steps_per_execution: int, steps: int, epochs: int) -> int:
     Keras traces its multi-step loop's body twice (once to learn its output types), so for a
     short training (a quick run: a few steps, one or two epochs) the per-call overhead that
     running many steps per call saves is less than the second trace costs; the numbers are the same.
-    A quick run's handful of steps (EAGER_STEPS) is not traced at all: tracing Keras's training and
-    test steps costs about a second here, more than those steps take eagerly.
     """
     return 1 if steps * epochs <= FEW_STEPS else steps_per_execution
 
